@@ -248,6 +248,9 @@ public final class RemappingBlockDevice implements BlockDevice {
             long s = table.get(lba);
             boolean pending = state.isPending(lba);
             int attempts = firstAttemptFailed ? 1 : 2;
+            if (firstAttemptFailed) {
+                counters.retries.increment(); // every attempt left is the retry
+            }
             if (pending) {
                 if (!options.autoReallocateOnWrite()) {
                     if (tryWrite(s == RemapTable.NOT_MAPPED ? data : spare,
