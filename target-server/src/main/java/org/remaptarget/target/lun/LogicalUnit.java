@@ -127,9 +127,16 @@ public final class LogicalUnit {
         return prev == null || prev.equals(me);
     }
 
+    // PortKey values are compared with equals(), never identity: AtomicReference CAS is identity-based, so
+    // release goes through the holder instance actually stored.
+
     /** Releases the reservation if {@code nexus} holds it; a release by anyone else does nothing. */
     public void release(Nexus nexus) {
-        reservation.compareAndSet(PortKey.of(nexus), null);
+        PortKey me = PortKey.of(nexus);
+        PortKey holder = reservation.get();
+        if (holder != null && holder.equals(me)) {
+            reservation.compareAndSet(holder, null);
+        }
     }
 
     /** True when some port other than {@code nexus}'s holds the reservation. */
