@@ -1,0 +1,189 @@
+package org.remaptarget.target.lun;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import org.remaptarget.target.backend.BlockBackend;
+import org.remaptarget.target.scsi.Nexus;
+import org.remaptarget.target.scsi.TaskSet;
+import org.remaptarget.target.lun.UnitAttentions.PortKey;
+
+/**
+ * One logical unit: its settings, its storage, and the SCSI state SPC/SBC keep per LU — mode parameters, the
+ * started/stopped state, the SPC-2 reservation, prevent-removal holders, pending unit attentions, the task set and
+ * I/O counters.
+ *
+ * <p>Invariants: geometry is fixed for the LU's life; the reservation holder, when set, is a port that addressed
+ * this LU. Locks: only the read-modify-write lock (held by COMPARE AND WRITE and ORWRITE during their I/O); every
+ * other field is atomic or concurrent, and the task set has its own monitor.
+ * The task set is attached by the core ({@link #attach}) because the executor belongs to the target.
+ */
+public final class LogicalUnit {
+    private final LunSettings settings;
+    private final BlockBackend backend;
+    private final int blockSize;
+    private final long blockCount;
+    private final AtomicReference<ModeValues> mode;
+    private final AtomicBoolean started = new AtomicBoolean(true);
+    private final AtomicReference<PortKey> reservation = new AtomicReference<>();
+    private final Set<PortKey> preventers = ConcurrentHashMap.newKeySet();
+    private final UnitAttentions unitAttentions = new UnitAttentions();
+    private final AtomicReference<TaskSet> taskSet = new AtomicReference<>();
+    private final ReentrantLock readModifyWrite = new ReentrantLock();
+
+    /** Commands and bytes, cheap to bump from many threads. */
+    public final LongAdder readCommands = new LongAdder();
+    public final LongAdder writeCommands = new LongAdder();
+    public final LongAdder readBytes = new LongAdder();
+    public final LongAdder writeBytes = new LongAdder();
+    public final LongAdder errors = new LongAdder();
+
+    public LogicalUnit(LunSettings settings, BlockBackend backend) {
+        this.settings = settings;
+        this.backend = backend;
+        this.blockSize = backend.blockSize();
+        this.blockCount = backend.blockCount();
+        this.mode = new AtomicReference<>(ModeValues.defaults(settings.writeCacheEnabled()));
+    }
+
+    /** Binds the task set to the target's executor; called once by the core that serves this LU. */
+    public TaskSet attach(Executor executor) {
+        taskSet.compareAndSet(null, new TaskSet(executor));
+        return taskSet.get();
+    }
+
+    public TaskSet taskSet() {
+        return taskSet.get();
+    }
+
+    public LunSettings settings() {
+        return settings;
+    }
+
+    public long lun() {
+        return settings.lun();
+    }
+
+    public BlockBackend backend() {
+        return backend;
+    }
+
+    public int blockSize() {
+        return blockSize;
+    }
+
+    public long blockCount() {
+        return blockCount;
+    }
+
+    /**
+     * Serialises the read-modify-write commands (COMPARE AND WRITE, ORWRITE) of this LU against each other; plain
+     * reads and writes never take it.
+     */
+    public ReentrantLock readModifyWriteLock() {
+        return readModifyWrite;
+    }
+
+    public boolean readOnly() {
+        return settings.readOnly();
+    }
+
+    public ModeValues mode() {
+        return mode.get();
+    }
+
+    /** Replaces the mode parameters if they are still {@code expected}; returns true on success. */
+    public boolean replaceMode(ModeValues expected, ModeValues next) {
+        return mode.compareAndSet(expected, next);
+    }
+
+    /** True when sense data should be in descriptor format (control page D_SENSE). */
+    public boolean descriptorSense() {
+        return mode.get().dSense();
+    }
+
+    public boolean isStarted() {
+        return started.get();
+    }
+
+    public void setStarted(boolean on) {
+        started.set(on);
+    }
+
+    public UnitAttentions unitAttentions() {
+        return unitAttentions;
+    }
+
+    // ---- SPC-2 reservation ----
+
+    /** Reserves for {@code nexus}; false when another port holds the reservation. */
+    public boolean reserve(Nexus nexus) {
+        PortKey me = PortKey.of(nexus);
+        PortKey prev = reservation.compareAndExchange(null, me);
+        return prev == null || prev.equals(me);
+    }
+
+    // PortKey values are compared with equals(), never identity: AtomicReference CAS is identity-based, so
+    // release goes through the holder instance actually stored.
+
+    /** Releases the reservation if {@code nexus} holds it; a release by anyone else does nothing. */
+    public void release(Nexus nexus) {
+        PortKey me = PortKey.of(nexus);
+        PortKey holder = reservation.get();
+        if (holder != null && holder.equals(me)) {
+            reservation.compareAndSet(holder, null);
+        }
+    }
+
+    /** True when some port other than {@code nexus}'s holds the reservation. */
+    public boolean reservedByOther(Nexus nexus) {
+        PortKey holder = reservation.get();
+        return holder != null && !holder.equals(PortKey.of(nexus));
+    }
+
+    public void clearReservation() {
+        reservation.set(null);
+    }
+
+    // ---- prevent medium removal ----
+
+    public void setPrevent(Nexus nexus, boolean prevent) {
+        if (prevent) {
+            preventers.add(PortKey.of(nexus));
+        } else {
+            preventers.remove(PortKey.of(nexus));
+        }
+    }
+
+    public boolean removalPrevented() {
+        return !preventers.isEmpty();
+    }
+
+    public void clearPrevent() {
+        preventers.clear();
+    }
+
+    /** Forgets everything SPC ties to an I_T nexus that is gone. */
+    public void nexusLost(Nexus nexus) {
+        release(nexus);
+        preventers.remove(PortKey.of(nexus));
+        unitAttentions.nexusLost(nexus);
+    }
+
+    /** LOGICAL UNIT RESET / target reset effects on LU state (tasks are aborted by the caller). */
+    public void reset() {
+        clearReservation();
+        clearPrevent();
+        mode.set(ModeValues.defaults(settings.writeCacheEnabled()));
+        started.set(true);
+    }
+
+    @Override
+    public String toString() {
+        return "LUN " + settings.lun() + " (" + blockCount + "x" + blockSize + ")";
+    }
+}

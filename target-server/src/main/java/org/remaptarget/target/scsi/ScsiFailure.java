@@ -1,0 +1,81 @@
+package org.remaptarget.target.scsi;
+
+/**
+ * A command ended in CHECK CONDITION: the reason plus the optional INFORMATION field and sense-key-specific field
+ * pointer. Thrown by handlers and backends, caught by the dispatcher, which turns it into sense bytes through
+ * {@link SenseData}. Carries no stack trace (it is an outcome, not a bug), so it is cheap on the I/O path.
+ */
+public final class ScsiFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /** No INFORMATION field. */
+    public static final long NO_INFORMATION = -1;
+
+    private final SenseReason reason;
+    private final long information;
+    private final int fieldPointer;
+    private final boolean inCdb;
+    private final int bitPointer;
+
+    private ScsiFailure(SenseReason reason, long information, int fieldPointer, boolean inCdb, int bitPointer) {
+        super(reason.toString(), null, false, false);
+        this.reason = reason;
+        this.information = information;
+        this.fieldPointer = fieldPointer;
+        this.inCdb = inCdb;
+        this.bitPointer = bitPointer;
+    }
+
+    public static ScsiFailure of(SenseReason reason) {
+        return new ScsiFailure(reason, NO_INFORMATION, -1, false, -1);
+    }
+
+    /** A failure located at a logical block (medium errors, miscompare offsets). */
+    public static ScsiFailure at(SenseReason reason, long information) {
+        return new ScsiFailure(reason, information, -1, false, -1);
+    }
+
+    /** INVALID FIELD IN CDB pointing at byte {@code index}. */
+    public static ScsiFailure cdb(int index) {
+        return new ScsiFailure(SenseReason.INVALID_FIELD_IN_CDB, NO_INFORMATION, index, true, -1);
+    }
+
+    /** INVALID FIELD IN CDB pointing at bit {@code bit} of byte {@code index}. */
+    public static ScsiFailure cdb(int index, int bit) {
+        return new ScsiFailure(SenseReason.INVALID_FIELD_IN_CDB, NO_INFORMATION, index, true, bit);
+    }
+
+    /** INVALID FIELD IN PARAMETER LIST pointing at byte {@code index} of the parameter data. */
+    public static ScsiFailure param(int index) {
+        return new ScsiFailure(SenseReason.INVALID_FIELD_IN_PARAMETER_LIST, NO_INFORMATION, index, false, -1);
+    }
+
+    /** INVALID FIELD IN PARAMETER LIST pointing at a bit of the parameter data. */
+    public static ScsiFailure param(int index, int bit) {
+        return new ScsiFailure(SenseReason.INVALID_FIELD_IN_PARAMETER_LIST, NO_INFORMATION, index, false, bit);
+    }
+
+    public SenseReason reason() {
+        return reason;
+    }
+
+    /** The INFORMATION field value, or {@link #NO_INFORMATION}. */
+    public long information() {
+        return information;
+    }
+
+    /** Byte offset of the offending field, or -1 when there is no field pointer. */
+    public int fieldPointer() {
+        return fieldPointer;
+    }
+
+    /** True when the field pointer refers to the CDB (C/D bit), false for parameter data. */
+    public boolean inCdb() {
+        return inCdb;
+    }
+
+    /** Bit within the byte (BPV set), or -1. */
+    public int bitPointer() {
+        return bitPointer;
+    }
+}

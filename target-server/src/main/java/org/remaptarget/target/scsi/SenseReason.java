@@ -1,0 +1,77 @@
+package org.remaptarget.target.scsi;
+
+/**
+ * Every reason this target reports CHECK CONDITION for: sense key, additional sense code and qualifier (SPC-4
+ * §4.5.6 and Annex D). Handlers name a constant; {@link SenseData} turns it into bytes. No call site writes sense
+ * bytes itself.
+ */
+public enum SenseReason {
+    NO_SENSE(0x0, 0x00, 0x00),
+    NOT_READY_INITIALIZING_COMMAND_REQUIRED(0x2, 0x04, 0x02),
+    NOT_READY_MEDIUM_NOT_PRESENT(0x2, 0x3A, 0x00),
+    UNRECOVERED_READ_ERROR(0x3, 0x11, 0x00),
+    WRITE_ERROR(0x3, 0x0C, 0x00),
+    WRITE_ERROR_AUTO_REALLOCATION_FAILED(0x3, 0x0C, 0x02),
+    NO_DEFECT_SPARE_LOCATION_AVAILABLE(0x3, 0x32, 0x00),
+    INTERNAL_TARGET_FAILURE(0x4, 0x44, 0x00),
+    INVALID_FIELD_IN_INFORMATION_UNIT(0x5, 0x0E, 0x03),
+    PARAMETER_LIST_LENGTH_ERROR(0x5, 0x1A, 0x00),
+    INVALID_OPERATION_CODE(0x5, 0x20, 0x00),
+    LBA_OUT_OF_RANGE(0x5, 0x21, 0x00),
+    INVALID_FIELD_IN_CDB(0x5, 0x24, 0x00),
+    LOGICAL_UNIT_NOT_SUPPORTED(0x5, 0x25, 0x00),
+    INVALID_FIELD_IN_PARAMETER_LIST(0x5, 0x26, 0x00),
+    SAVING_PARAMETERS_NOT_SUPPORTED(0x5, 0x39, 0x00),
+    MEDIUM_REMOVAL_PREVENTED(0x5, 0x53, 0x02),
+    POWER_ON_RESET_OR_BUS_DEVICE_RESET(0x6, 0x29, 0x00),
+    POWER_ON_OCCURRED(0x6, 0x29, 0x01),
+    SCSI_BUS_RESET_OCCURRED(0x6, 0x29, 0x02),
+    BUS_DEVICE_RESET_FUNCTION_OCCURRED(0x6, 0x29, 0x03),
+    I_T_NEXUS_LOSS_OCCURRED(0x6, 0x29, 0x07),
+    MODE_PARAMETERS_CHANGED(0x6, 0x2A, 0x01),
+    RESERVATIONS_RELEASED(0x6, 0x2A, 0x04),
+    CAPACITY_DATA_CHANGED(0x6, 0x2A, 0x09),
+    COMMANDS_CLEARED_BY_ANOTHER_INITIATOR(0x6, 0x2F, 0x00),
+    REPORTED_LUNS_DATA_CHANGED(0x6, 0x3F, 0x0E),
+    WRITE_PROTECTED(0x7, 0x27, 0x00),
+    MISCOMPARE_DURING_VERIFY(0xE, 0x1D, 0x00);
+
+    /** Sense key values used outside this enum. */
+    public static final int KEY_UNIT_ATTENTION = 0x6;
+
+    private final int key;
+    private final int asc;
+    private final int ascq;
+
+    SenseReason(int key, int asc, int ascq) {
+        this.key = key;
+        this.asc = asc;
+        this.ascq = ascq;
+    }
+
+    public int key() {
+        return key;
+    }
+
+    public int asc() {
+        return asc;
+    }
+
+    public int ascq() {
+        return ascq;
+    }
+
+    public boolean isUnitAttention() {
+        return key == KEY_UNIT_ATTENTION;
+    }
+
+    /** Resets (29/xx) supersede every other pending unit attention (SAM-5 §5.14). */
+    public boolean isReset() {
+        return key == KEY_UNIT_ATTENTION && asc == 0x29;
+    }
+
+    @Override
+    public String toString() {
+        return name() + String.format("(%X/%02X/%02X)", key, asc, ascq);
+    }
+}

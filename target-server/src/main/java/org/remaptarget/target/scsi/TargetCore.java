@@ -1,0 +1,228 @@
+package org.remaptarget.target.scsi;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.remaptarget.target.lun.LogicalUnit;
+import org.remaptarget.target.scsi.sbc.SbcCommands;
+import org.remaptarget.target.scsi.spc.SpcCommands;
+
+/**
+ * The SCSI target device: a fixed set of logical units, the command table, and the screening every command goes
+ * through before its handler runs (SAM-5 order: LUN exists → unit attention → opcode supported → CDB control byte
+ * → reservation conflict → medium ready → write protect → handler).
+ *
+ * <p>Owns nothing mutable of its own: per-LU state lives in {@link LogicalUnit}, ordering and aborts in each LU's
+ * {@link TaskSet}. Commands to existing LUs run on the executor given at construction; commands to a missing LUN
+ * are answered on the caller's thread. No global lock on the I/O path. Thread-safe.
+ */
+public final class TargetCore implements ScsiCore, TargetInfo {
+    private static final Logger LOG = LogManager.getLogger(TargetCore.class);
+
+    private final String targetName;
+    private final Map<Long, LogicalUnit> luns;
+    private final List<Long> lunNumbers;
+    private final CommandTable table;
+
+    /**
+     * @param targetName the target's name (iSCSI IQN), used in identification data
+     * @param luns       the logical units; LUN numbers must be distinct
+     * @param executor   runs the commands (I/O happens on its threads)
+     */
+    public TargetCore(String targetName, List<LogicalUnit> luns, Executor executor) {
+        this.targetName = Objects.requireNonNull(targetName);
+        Objects.requireNonNull(executor);
+        TreeMap<Long, LogicalUnit> m = new TreeMap<>();
+        for (LogicalUnit lu : luns) {
+            if (m.put(lu.lun(), lu) != null) {
+                throw new IllegalArgumentException("LUN " + lu.lun() + " configured twice");
+            }
+            lu.attach(executor);
+        }
+        this.luns = Collections.unmodifiableMap(m);
+        this.lunNumbers = List.copyOf(m.keySet());
+        List<CommandSpec> specs = new ArrayList<>(SpcCommands.specs());
+        specs.addAll(SbcCommands.specs());
+        this.table = CommandTable.of(specs);
+    }
+
+    @Override
+    public String targetName() {
+        return targetName;
+    }
+
+    @Override
+    public List<Long> lunNumbers() {
+        return lunNumbers;
+    }
+
+    @Override
+    public CommandTable commands() {
+        return table;
+    }
+
+    /** The logical unit numbered {@code lun}, or null. */
+    public LogicalUnit logicalUnit(long lun) {
+        return luns.get(lun);
+    }
+
+    @Override
+    public List<Long> luns(Nexus nexus) {
+        return lunNumbers;
+    }
+
+    @Override
+    public void submit(ScsiTask task) {
+        LogicalUnit lu = luns.get(task.lun());
+        if (lu == null) {
+            task.complete(execute(task, null));
+            return;
+        }
+        lu.unitAttentions().seen(task.nexus());
+        lu.taskSet().admit(task, () -> task.complete(execute(task, lu)));
+    }
+
+    /** Screens and runs one command; never throws. */
+    ScsiResult execute(ScsiTask task, LogicalUnit lu) {
+        Command cmd = new Command(task, lu, this);
+        try {
+            ScsiResult r = screenAndRun(cmd, lu);
+            return r.transferLength() < 0 && cmd.transferLength() >= 0 && r.dataIn() == null
+                    ? r.withTransferLength(cmd.transferLength()) : r;
+        } catch (ScsiFailure f) {
+            if (lu != null) {
+                lu.errors.increment();
+            }
+            ScsiResult r = ScsiResult.checkCondition(SenseData.build(f, cmd.descriptorSense()));
+            return cmd.transferLength() >= 0 ? r.withTransferLength(cmd.transferLength()) : r;
+        } catch (RuntimeException e) {
+            LOG.warn("{}: internal error executing {}", lu, task, e);
+            return ScsiResult.checkCondition(
+                    SenseData.build(SenseReason.INTERNAL_TARGET_FAILURE, cmd.descriptorSense()));
+        }
+    }
+
+    private ScsiResult screenAndRun(Command cmd, LogicalUnit lu) throws ScsiFailure {
+        byte[] cdb = cmd.task().cdb();
+        if (cdb.length == 0) {
+            throw ScsiFailure.of(SenseReason.INVALID_OPERATION_CODE);
+        }
+        CommandSpec spec = table.lookup(cdb);
+        if (lu == null && (spec == null || !spec.has(CommandSpec.ANY_LUN))) {
+            throw ScsiFailure.of(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED);
+        }
+        if (lu != null && (spec == null || !spec.has(CommandSpec.SKIP_UA))) {
+            SenseReason ua = lu.unitAttentions().poll(cmd.nexus());
+            if (ua != null) {
+                throw ScsiFailure.of(ua);
+            }
+        }
+        if (spec == null) {
+            if (table.hasServiceActions(cdb[0])) {
+                throw ScsiFailure.cdb(1, 4);
+            }
+            throw ScsiFailure.of(SenseReason.INVALID_OPERATION_CODE);
+        }
+        if (cdb.length < spec.cdbLength()) {
+            throw ScsiFailure.cdb(cdb.length - 1);
+        }
+        int control = spec.cdbLength() - 1;
+        if ((cdb[control] & 0x04) != 0) { // NACA: ACA is not supported
+            throw ScsiFailure.cdb(control, 2);
+        }
+        if (lu != null) {
+            if (spec.has(CommandSpec.CONFLICTS) && lu.reservedByOther(cmd.nexus())) {
+                return ScsiResult.status(ScsiResult.RESERVATION_CONFLICT);
+            }
+            if (spec.has(CommandSpec.MEDIUM) && !lu.isStarted()) {
+                throw ScsiFailure.of(SenseReason.NOT_READY_INITIALIZING_COMMAND_REQUIRED);
+            }
+            if (spec.has(CommandSpec.WRITES) && lu.readOnly()) {
+                throw ScsiFailure.of(SenseReason.WRITE_PROTECTED);
+            }
+        }
+        return spec.handler().execute(cmd);
+    }
+
+    @Override
+    public TmfResponse taskManagement(Nexus nexus, TaskManagementFunction function, long lun, long referencedTag) {
+        switch (function) {
+            case TARGET_WARM_RESET, TARGET_COLD_RESET -> {
+                SenseReason ua = function == TaskManagementFunction.TARGET_COLD_RESET
+                        ? SenseReason.POWER_ON_OCCURRED : SenseReason.SCSI_BUS_RESET_OCCURRED;
+                for (LogicalUnit lu : luns.values()) {
+                    resetLu(lu, ua);
+                }
+                LOG.info("{} by {}", function, nexus.initiatorPort());
+                return TmfResponse.FUNCTION_COMPLETE;
+            }
+            case TASK_REASSIGN -> {
+                return TmfResponse.TASK_REASSIGNMENT_NOT_SUPPORTED;
+            }
+            case CLEAR_ACA, QUERY_TASK, QUERY_TASK_SET, QUERY_ASYNC_EVENT -> {
+                return TmfResponse.FUNCTION_NOT_SUPPORTED;
+            }
+            default -> {
+                // LU-addressed functions below
+            }
+        }
+        LogicalUnit lu = luns.get(lun);
+        if (lu == null) {
+            return TmfResponse.LUN_DOES_NOT_EXIST;
+        }
+        TaskSet ts = lu.taskSet();
+        switch (function) {
+            case ABORT_TASK -> {
+                int n = ts.abort(t -> t.tag() == referencedTag && t.nexus().equals(nexus));
+                return n > 0 ? TmfResponse.FUNCTION_COMPLETE : TmfResponse.TASK_DOES_NOT_EXIST;
+            }
+            case ABORT_TASK_SET -> {
+                ts.abort(t -> t.nexus().samePorts(nexus));
+                return TmfResponse.FUNCTION_COMPLETE;
+            }
+            case CLEAR_TASK_SET -> {
+                Set<Nexus> others = new HashSet<>();
+                ts.abort(t -> {
+                    if (!t.nexus().samePorts(nexus)) {
+                        others.add(t.nexus());
+                    }
+                    return true;
+                });
+                for (Nexus other : others) {
+                    lu.unitAttentions().establish(other, SenseReason.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR);
+                }
+                return TmfResponse.FUNCTION_COMPLETE;
+            }
+            case LOGICAL_UNIT_RESET -> {
+                resetLu(lu, SenseReason.BUS_DEVICE_RESET_FUNCTION_OCCURRED);
+                LOG.info("LOGICAL UNIT RESET of {} by {}", lu, nexus.initiatorPort());
+                return TmfResponse.FUNCTION_COMPLETE;
+            }
+            default -> {
+                return TmfResponse.FUNCTION_NOT_SUPPORTED;
+            }
+        }
+    }
+
+    private static void resetLu(LogicalUnit lu, SenseReason ua) {
+        lu.taskSet().abort(t -> true);
+        lu.reset();
+        lu.unitAttentions().establishForAll(ua);
+    }
+
+    @Override
+    public void nexusLost(Nexus nexus) {
+        for (LogicalUnit lu : luns.values()) {
+            lu.taskSet().abort(t -> t.nexus().equals(nexus));
+            lu.nexusLost(nexus);
+        }
+    }
+}
