@@ -42,9 +42,19 @@ final class BucketArray {
         this.chunks = new int[(length + CHUNK - 1) >>> CHUNK_SHIFT][];
     }
 
+    /** The chunk directory, for readers that cache it (see {@link #headAcquire(int[][], int)}). */
+    int[][] directory() {
+        return chunks;
+    }
+
     /** Reader view: the head of {@code bucket} with acquire semantics (END if its chunk was never written). */
     int headAcquire(int bucket) {
-        int[] chunk = (int[]) CHUNKS.getAcquire(chunks, bucket >>> CHUNK_SHIFT);
+        return headAcquire(chunks, bucket);
+    }
+
+    /** Reader view over a cached {@link #directory()}. */
+    static int headAcquire(int[][] directory, int bucket) {
+        int[] chunk = (int[]) CHUNKS.getAcquire(directory, bucket >>> CHUNK_SHIFT);
         return chunk == null ? EntryPool.END : (int) INTS.getAcquire(chunk, bucket & CHUNK_MASK);
     }
 

@@ -13,10 +13,10 @@ import java.lang.invoke.VarHandle;
  * slots go on a free list threaded through their link field and are reused first.
  *
  * <p>Concurrency: all mutators are called by the table's writer under its lock. Readers call only
- * {@link #kvChunk}/{@link #linkChunk} plus the static accessors and must tolerate stale paths: a reader that
- * followed a link out of a slot which has since been freed can see any value, including a slot whose chunk it
- * cannot find yet; those methods then return null and the reader restarts (the table's sequence check makes
- * every such path restart anyway). The invariant the table relies on: a slot's fields are only overwritten
+ * {@link #kvDirectory}/{@link #linkDirectory} plus the static accessors and must tolerate stale paths: a reader
+ * that followed a link out of a slot which has since been freed can see any value, including a slot whose chunk
+ * its copy of the directory does not show; it then re-reads the directories and, failing that, restarts (the
+ * table's sequence check makes every such path restart anyway). The invariant the table relies on: a slot's fields are only overwritten
  * after it was unlinked and the table's reuse sequence was bumped ({@link #free} is called after the bump).
  */
 final class EntryPool {
@@ -42,18 +42,18 @@ final class EntryPool {
 
     // ---- reader side (lock-free; may run on stale paths) ----
 
-    /** The key/value chunk holding {@code slot}, or null if this reader cannot see it (restart). */
-    long[] kvChunk(int slot) {
-        long[][] dir = kv;
-        int c = slot >>> CHUNK_SHIFT;
-        return c < dir.length ? dir[c] : null;
+    /** The key/value chunk directory as this reader sees it now (re-read after an acquire to see newer chunks). */
+    long[][] kvDirectory() {
+        return kv;
     }
 
-    /** The link chunk holding {@code slot}, or null if this reader cannot see it (restart). */
-    int[] linkChunk(int slot) {
-        int[][] dir = links;
-        int c = slot >>> CHUNK_SHIFT;
-        return c < dir.length ? dir[c] : null;
+    /** The link chunk directory as this reader sees it now. */
+    int[][] linkDirectory() {
+        return links;
+    }
+
+    static int chunkOf(int slot) {
+        return slot >>> CHUNK_SHIFT;
     }
 
     static long keyIn(long[] kvChunk, int slot) {

@@ -54,14 +54,26 @@ public final class IncrementalRemapTable implements RemapTable {
     /** Minimum old buckets rehashed per mutation while a resize is in progress. */
     private static final int MIN_QUOTA = 2;
 
-    /** The generations readers use: {@code old} is non-null only while a resize is in progress. */
+    /**
+     * The generations readers use: {@code old} is non-null only while a resize is in progress. The chunk
+     * directories and masks are copied out so that a lookup reaches a bucket head in as few dependent loads as
+     * possible.
+     */
     private static final class Generations {
         final BucketArray current;
         final BucketArray old;
+        final int[][] currentChunks;
+        final int currentMask;
+        final int[][] oldChunks;
+        final int oldMask;
 
         Generations(BucketArray current, BucketArray old) {
             this.current = current;
             this.old = old;
+            this.currentChunks = current.directory();
+            this.currentMask = current.mask;
+            this.oldChunks = old == null ? null : old.directory();
+            this.oldMask = old == null ? 0 : old.mask;
         }
     }
 
@@ -117,38 +129,49 @@ public final class IncrementalRemapTable implements RemapTable {
         for (;;) {
             final long stamp = (long) SEQ.getAcquire(this);
             final Generations g = generations;
+            final int[][] oldChunks = g.oldChunks;
             int link;
-            if (g.old != null) {
-                link = g.old.headAcquire(h & g.old.mask);
+            if (oldChunks != null) {
+                link = BucketArray.headAcquire(oldChunks, h & g.oldMask);
                 if (link == BucketArray.MOVED) {
-                    link = g.current.headAcquire(h & g.current.mask);
+                    link = BucketArray.headAcquire(g.currentChunks, h & g.currentMask);
                 }
             } else {
-                link = g.current.headAcquire(h & g.current.mask);
+                link = BucketArray.headAcquire(g.currentChunks, h & g.currentMask);
             }
             long result = NOT_MAPPED;
-            int hops = 0;
-            while (link != EntryPool.END) {
-                if (link < 0) {
-                    continue restart; // a MOVED mark: this reader's generation became the old one
-                }
-                final int slot = link - 1;
-                final long[] kv = pool.kvChunk(slot);
-                final int[] links = pool.linkChunk(slot);
-                if (kv == null || links == null) {
-                    continue restart; // followed a recycled link this reader cannot resolve: stale path
-                }
-                if (EntryPool.keyIn(kv, slot) == lba) {
-                    result = EntryPool.valueIn(kv, slot);
-                    break;
-                }
-                link = EntryPool.linkIn(links, slot);
-                if (++hops % HOPS_BETWEEN_CHECKS == 0) {
-                    VarHandle.acquireFence();
-                    if ((long) SEQ.getOpaque(this) != stamp) {
-                        continue restart;
+            if (link != EntryPool.END) {
+                // directories read after the acquire of the head: they show every chunk the head can lead to,
+                // except on stale paths through recycled slots, where a reload (and failing that a restart) follows
+                long[][] kvDir = pool.kvDirectory();
+                int[][] linkDir = pool.linkDirectory();
+                int hops = 0;
+                do {
+                    if (link < 0) {
+                        continue restart; // a MOVED mark: this reader's generation became the old one
                     }
-                }
+                    final int slot = link - 1;
+                    final int c = EntryPool.chunkOf(slot);
+                    if (c >= kvDir.length || kvDir[c] == null || c >= linkDir.length || linkDir[c] == null) {
+                        kvDir = pool.kvDirectory();
+                        linkDir = pool.linkDirectory();
+                        if (c >= kvDir.length || kvDir[c] == null || c >= linkDir.length || linkDir[c] == null) {
+                            continue restart; // a recycled link this reader cannot resolve: stale path
+                        }
+                    }
+                    final long[] kv = kvDir[c];
+                    if (EntryPool.keyIn(kv, slot) == lba) {
+                        result = EntryPool.valueIn(kv, slot);
+                        break;
+                    }
+                    link = EntryPool.linkIn(linkDir[c], slot);
+                    if (++hops % HOPS_BETWEEN_CHECKS == 0) {
+                        VarHandle.acquireFence();
+                        if ((long) SEQ.getOpaque(this) != stamp) {
+                            continue restart;
+                        }
+                    }
+                } while (link != EntryPool.END);
             }
             VarHandle.acquireFence();
             if ((long) SEQ.getOpaque(this) == stamp) {
