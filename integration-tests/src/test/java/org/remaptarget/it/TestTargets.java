@@ -1,0 +1,26 @@
+package org.remaptarget.it;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import org.remaptarget.target.api.RemapTarget;
+import org.remaptarget.target.config.LunConfig;
+import org.remaptarget.target.config.ServerConfig;
+import org.remaptarget.target.config.TargetConfig;
+
+/** Starts servers for the integration tests through the same public API users embed. */
+final class TestTargets {
+    static final String IQN = "iqn.2026-11.org.remaptarget:it";
+
+    private TestTargets() {
+    }
+
+    /** One target with one LUN of {@code sizeBytes} under {@code dir}, on 127.0.0.1 with an ephemeral port. */
+    static RemapTarget start(Path dir, long sizeBytes, boolean passthrough) throws Exception {
+        LunConfig lun = new LunConfig(0, dir.resolve("lun0.img"), sizeBytes, 512, null, false, passthrough,
+                16L << 20, null, 80);
+        ServerConfig cfg = new ServerConfig("integration test", List.of(new InetSocketAddress("127.0.0.1", 0)),
+                List.of(new TargetConfig(IQN, "it", List.of(lun))));
+        return RemapTarget.start(cfg);
+    }
+}

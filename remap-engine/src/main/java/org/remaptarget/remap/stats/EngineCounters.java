@@ -1,0 +1,19 @@
+package org.remaptarget.remap.stats;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** The engine's monotonic counters: striped adders, cheap on the I/O path, read as a snapshot. */
+public final class EngineCounters {
+    public final LongAdder reads = new LongAdder();
+    public final LongAdder writes = new LongAdder();
+    public final LongAdder blocksRead = new LongAdder();
+    public final LongAdder blocksWritten = new LongAdder();
+    public final LongAdder flushes = new LongAdder();
+    public final LongAdder discards = new LongAdder();
+    public final LongAdder remaps = new LongAdder();
+    public final LongAdder readErrors = new LongAdder();
+    public final LongAdder writeErrors = new LongAdder();
+    public final LongAdder retries = new LongAdder();
+    public final LongAdder reallocationFailures = new LongAdder();
+    public final LongAdder sparesRetired = new LongAdder();
+}

@@ -1,0 +1,47 @@
+package org.remaptarget.remap.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
+import org.remaptarget.remap.device.ManualTimeSource;
+import org.remaptarget.remap.device.MemoryBlockDevice;
+
+/** Helpers shared by engine tests: memory volumes with fault injection, deterministic data patterns. */
+public final class Volumes {
+    public static final int BS = 512;
+
+    private Volumes() {
+    }
+
+    /** Fault injection on, manual clock, the placeholder table. */
+    public static OpenOptions opts() {
+        return OpenOptions.defaults(TestRemapTable::new).withFaultInjection(true).withTime(new ManualTimeSource())
+                .withName("test");
+    }
+
+    /** A memory device formatted for {@code f}. */
+    public static MemoryBlockDevice formatted(FormatOptions f) throws IOException {
+        MemoryBlockDevice dev = new MemoryBlockDevice(f.blockSize(), f.layout(false).backingBlocks());
+        RemapVolume.format(dev, null, f);
+        return dev;
+    }
+
+    /** Formats a memory volume of {@code data} blocks with {@code spares} spares and opens it with faults. */
+    public static RemapVolume memory(long data, long spares) throws IOException {
+        return RemapVolume.open(formatted(FormatOptions.of(BS, data, spares)), opts());
+    }
+
+    /** {@code blocks} blocks of data derived from {@code seed}. */
+    public static ByteBuffer pattern(int blocks, long seed) {
+        byte[] b = new byte[blocks * BS];
+        new SplittableRandom(seed).nextBytes(b);
+        return ByteBuffer.wrap(b);
+    }
+
+    public static ByteBuffer read(org.remaptarget.remap.device.BlockDevice d, long lba, int blocks)
+            throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(blocks * d.blockSize());
+        d.read(lba, b);
+        return b.flip();
+    }
+}

@@ -1,0 +1,87 @@
+package org.remaptarget.remap.table;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.ref.Reference;
+
+import org.junit.jupiter.api.Test;
+
+class IncrementalRemapTableMemoryTest {
+
+    private static final double BUDGET_BYTES_PER_ENTRY = 32.0;
+
+    @Test
+    void bytesPerEntryStayWithinThirtyTwoAtEveryStageOfGrowthIncludingMidRehash() {
+        IncrementalRemapTable table = new IncrementalRemapTable();
+        double worst = 0;
+        boolean sawRehash = false;
+        for (long lba = 0; lba < 2_000_000; lba++) {
+            table.put(lba * 4, lba);
+            if (lba >= 10_000 && lba % 500 == 0) {
+                double perEntry = (double) table.memoryBytes() / table.size();
+                worst = Math.max(worst, perEntry);
+                sawRehash |= table.isResizing();
+            }
+        }
+        assertTrue(sawRehash, "some checkpoints fell inside a rehash");
+        assertTrue(worst <= BUDGET_BYTES_PER_ENTRY, "worst bytes per entry " + worst);
+    }
+
+    @Test
+    void memoryBytesCountsTheEntryArraysAndBothBucketGenerations() {
+        IncrementalRemapTable table = new IncrementalRemapTable();
+        for (long lba = 0; lba < 98; lba++) { // the 97th decides the resize, the 98th starts the rehash
+            table.put(lba, lba);
+        }
+        assertTrue(table.isResizing());
+        // one entry chunk (1024 * 16 + 16 bytes of keys/values, 1024 * 4 + 16 bytes of links), two 4-ref
+        // directories, the old 64-bucket chunk (+ directory) and the new 128-bucket generation's chunk
+        long entries = (16 + 1024 * 16) + (16 + 1024 * 4) + 2 * (16 + 4 * 4);
+        long oldBuckets = (16 + 8) + (16 + 64 * 4);
+        long newBuckets = (16 + 8) + (16 + 128 * 4);
+        assertEquals(entries + oldBuckets + newBuckets, table.memoryBytes());
+    }
+
+    @Test
+    void aResizeDecisionAllocatesOnlyADirectoryForTheNextGeneration() {
+        IncrementalRemapTable table = new IncrementalRemapTable();
+        for (long lba = 0; lba < 96; lba++) {
+            table.put(lba, lba);
+        }
+        long beforeDecision = table.memoryBytes();
+        table.put(96, 96);
+        assertTrue(table.isResizing());
+        assertEquals(beforeDecision + (16 + 8), table.memoryBytes());
+    }
+
+    @Test
+    void measuredHeapGrowthAgreesWithMemoryBytesAndStaysUnderThirtyTwoBytesPerEntry() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long before = settledHeapUsed(memory);
+        IncrementalRemapTable table = new IncrementalRemapTable();
+        int n = 3_000_000;
+        for (long lba = 0; lba < n; lba++) {
+            table.put(lba * 8 + 5, lba);
+        }
+        long after = settledHeapUsed(memory);
+        long estimated = table.memoryBytes();
+        long measured = after - before;
+        Reference.reachabilityFence(table);
+        double ratio = (double) measured / estimated;
+        assertTrue(ratio > 0.8 && ratio < 1.25,
+                "measured " + measured + " vs estimated " + estimated + " bytes (ratio " + ratio + ")");
+        assertTrue((double) measured / n <= BUDGET_BYTES_PER_ENTRY, "measured bytes per entry " + (double) measured / n);
+    }
+
+    private static long settledHeapUsed(MemoryMXBean memory) {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+}

@@ -1,0 +1,156 @@
+package org.remaptarget.target.api;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Optional;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.remaptarget.remap.device.BlockDevice;
+import org.remaptarget.remap.device.FileBlockDevice;
+import org.remaptarget.remap.engine.FormatOptions;
+import org.remaptarget.remap.engine.OpenOptions;
+import org.remaptarget.remap.engine.RemapVolume;
+import org.remaptarget.remap.fault.FaultInjectingDevice;
+import org.remaptarget.remap.table.IncrementalRemapTable;
+import org.remaptarget.target.backend.DeviceBackend;
+import org.remaptarget.target.config.ConfigException;
+import org.remaptarget.target.config.LunConfig;
+import org.remaptarget.target.config.TargetConfig;
+import org.remaptarget.target.lun.LogicalUnit;
+import org.remaptarget.target.lun.LunSettings;
+
+/**
+ * One served LUN: its storage stack (a remap-engine volume, or the plain file for passthrough LUNs), the SCSI
+ * logical unit over it, and the controls an operator or a test needs (stats, remaps, fault injection).
+ * Owns the storage: {@link #closeQuietly()} checkpoints and closes it.
+ */
+public final class LunHandle {
+    private static final Logger LOG = LogManager.getLogger(LunHandle.class);
+
+    private final String targetIqn;
+    private final LunConfig config;
+    private final RemapVolume volume;        // null for passthrough
+    private final BlockDevice device;        // what the SCSI layer serves
+    private final LogicalUnit logicalUnit;
+
+    private LunHandle(String targetIqn, LunConfig config, RemapVolume volume, BlockDevice device,
+                      LogicalUnit logicalUnit) {
+        this.targetIqn = targetIqn;
+        this.config = config;
+        this.volume = volume;
+        this.device = device;
+        this.logicalUnit = logicalUnit;
+    }
+
+    static LunHandle open(String source, TargetConfig target, LunConfig lc, RemapTarget.Options options)
+            throws IOException, ConfigException {
+        RemapVolume volume = null;
+        BlockDevice device;
+        if (lc.passthrough()) {
+            device = lc.sizeBytes() > 0 || !Files.exists(lc.path())
+                    ? FileBlockDevice.openOrCreate(lc.path(), lc.blockSize(), lc.sizeBytes() / lc.blockSize())
+                    : FileBlockDevice.open(lc.path(), lc.blockSize(), lc.readOnly());
+        } else {
+            volume = openVolume(source, target, lc);
+            device = volume.device();
+        }
+        try {
+            if (volume != null && options.prepopulateRemaps() > 0) {
+                prepopulate(volume, options.prepopulateRemaps());
+            }
+            LunSettings settings = LunSettings.defaults(target.iqn(), lc.lun()).withReadOnly(lc.readOnly());
+            if (lc.serial() != null) {
+                settings = settings.withSerial(lc.serial());
+            }
+            LogicalUnit lu = new LogicalUnit(settings, new DeviceBackend(device));
+            return new LunHandle(target.iqn(), lc, volume, device, lu);
+        } catch (IOException | RuntimeException e) {
+            if (volume != null) {
+                volume.close();
+            } else {
+                device.close();
+            }
+            throw e;
+        }
+    }
+
+    private static RemapVolume openVolume(String source, TargetConfig target, LunConfig lc)
+            throws IOException, ConfigException {
+        OpenOptions oo = OpenOptions.defaults(IncrementalRemapTable::new).withFaultInjection(true)
+                .withDegradedPercent(lc.healthThreshold()).withName(target.iqn() + "/" + lc.lun())
+                .withSpareFile(lc.sparePath());
+        if (!Files.exists(lc.path()) || Files.size(lc.path()) == 0) {
+            if (lc.sizeBytes() == 0) {
+                throw new ConfigException(source, "size", 0, lc.path() + " does not exist and no size is given");
+            }
+            FormatOptions fo = FormatOptions.of(lc.blockSize(), lc.sizeBytes() / lc.blockSize(),
+                    lc.spareBytes() / lc.blockSize()).withSpareFile(lc.sparePath());
+            LOG.info("creating LUN {} of {}: {} bytes at {}", lc.lun(), target.iqn(), lc.sizeBytes(), lc.path());
+            return RemapVolume.format(lc.path(), fo, oo);
+        }
+        RemapVolume v = RemapVolume.open(lc.path(), oo);
+        long have = v.device().blockCount() * v.device().blockSize();
+        if (lc.sizeBytes() != 0 && have != lc.sizeBytes()) {
+            v.close();
+            throw new ConfigException(source, "size", 0, lc.path() + " holds a LUN of " + have
+                    + " bytes, not the configured " + lc.sizeBytes());
+        }
+        return v;
+    }
+
+    /** Benchmarks only: remaps {@code n} evenly spread blocks (their data is copied to spares). */
+    private static void prepopulate(RemapVolume v, long n) throws IOException {
+        long blocks = v.device().blockCount();
+        long have = v.remaps().size();
+        long step = Math.max(1, blocks / n);
+        long done = 0;
+        for (long lba = 0; lba < blocks && have + done < n; lba += step) {
+            v.remapNow(lba);
+            done++;
+        }
+        v.checkpoint();
+        LOG.info("prepopulated {} remapped blocks", done);
+    }
+
+    /** The target this LUN belongs to. */
+    public String targetIqn() {
+        return targetIqn;
+    }
+
+    /** The LUN number. */
+    public long lun() {
+        return config.lun();
+    }
+
+    /** Its configuration. */
+    public LunConfig config() {
+        return config;
+    }
+
+    /** The remap-engine volume, empty for a passthrough LUN. */
+    public Optional<RemapVolume> volume() {
+        return Optional.ofNullable(volume);
+    }
+
+    /** The fault injector below the engine (drills and tests), empty for a passthrough LUN. */
+    public Optional<FaultInjectingDevice> faults() {
+        return volume == null ? Optional.empty() : Optional.ofNullable(volume.faults());
+    }
+
+    /** The SCSI logical unit (its counters). */
+    public LogicalUnit logicalUnit() {
+        return logicalUnit;
+    }
+
+    void closeQuietly() {
+        try {
+            if (volume != null) {
+                volume.close();
+            } else {
+                device.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("closing LUN {} of {}: {}", config.lun(), targetIqn, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package org.remaptarget.target.cli;
+
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.remaptarget.target.api.RemapTarget;
+import org.remaptarget.target.config.ConfigException;
+import org.remaptarget.target.config.ConfigLoader;
+import org.remaptarget.target.config.ServerConfig;
+import org.remaptarget.target.config.TargetConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code remap-target serve}: starts the target and serves until Ctrl-C or SIGTERM. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve iSCSI targets until interrupted (Ctrl-C or SIGTERM shut down cleanly).",
+                "Without --config: target " + ServerConfig.DEMO_IQN + ", LUN 0 = a 1 GiB sparse remapped LUN "
+                        + "created under --data-dir on first start."})
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LogManager.getLogger(ServeCommand.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
+            description = "Portal to listen on (default 127.0.0.1:3260; overrides the configuration's portals).")
+    String listen;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data",
+            description = "Where the built-in default LUN lives (default ./data).")
+    Path dataDir;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (see conf/remap-target.yaml).")
+    Path config;
+
+    @Option(names = "--bench-prepopulate-remaps", hidden = true, defaultValue = "0",
+            description = "Benchmarks only: remap this many blocks of each remapped LUN before serving.")
+    long prepopulateRemaps;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ServerConfig cfg;
+        try {
+            InetSocketAddress portal = listen == null ? null : parseListen(listen);
+            if (config != null) {
+                cfg = new ConfigLoader().load(config);
+                if (portal != null) {
+                    cfg = cfg.withPortal(portal);
+                }
+            } else {
+                cfg = ServerConfig.demo(dataDir, portal == null ? new InetSocketAddress("127.0.0.1", 3260) : portal);
+            }
+        } catch (ConfigException e) {
+            err.println("remap-target: " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println("remap-target: --listen: " + e.getMessage());
+            return 2;
+        }
+
+        RemapTarget server;
+        try {
+            server = RemapTarget.start(cfg, RemapTarget.Options.defaults().withPrepopulateRemaps(prepopulateRemaps));
+        } catch (BindException e) {
+            err.println("remap-target: cannot listen on " + cfg.portals() + ": " + e.getMessage()
+                    + " (another target running? choose another port with --listen HOST:PORT)");
+            return 1;
+        } catch (ConfigException e) {
+            err.println("remap-target: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            LOG.debug("start-up failed", e);
+            err.println("remap-target: cannot start: " + e.getMessage());
+            return 1;
+        }
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            LOG.info("shutting down");
+            server.close();
+            stopped.countDown();
+        }, "remap-target-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        printBanner(out, server, cfg);
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static void printBanner(PrintWriter out, RemapTarget server, ServerConfig cfg) {
+        InetSocketAddress a = server.addresses().get(0);
+        String hostPort = host(a) + ":" + a.getPort();
+        out.println("remap-target serving on " + server.addresses() + " (configuration: " + cfg.source() + ")");
+        for (TargetConfig t : cfg.targets()) {
+            for (var lun : t.luns()) {
+                out.println("  iSCSI URL: " + server.url(t.iqn(), lun.lun()));
+            }
+        }
+        out.println("Use it with:");
+        out.println("  iscsi-ls -s iscsi://" + hostPort);
+        out.println("  iscsiadm -m discovery -t sendtargets -p " + hostPort);
+        out.println("  iscsiadm -m node -T " + cfg.targets().get(0).iqn() + " -p " + hostPort + " --login");
+        out.println("Stop with Ctrl-C.");
+    }
+
+    static String host(InetSocketAddress a) {
+        String h = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return h.contains(":") ? "[" + h + "]" : h;
+    }
+
+    static InetSocketAddress parseListen(String s) {
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("'" + s + "' is not HOST:PORT (for example 127.0.0.1:3260)");
+        }
+        String host = s.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(s.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + s + "' has no numeric port");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is outside 0..65535");
+        }
+        return new InetSocketAddress(host, port);
+    }
+}

@@ -1,0 +1,300 @@
+package org.remaptarget.target.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * Reads the YAML configuration file (format in conf/remap-target.yaml and the README) into a {@link ServerConfig}.
+ *
+ * <p>Works on the YAML node tree so every error names the file, the key path (e.g. {@code targets[0].luns[1].size})
+ * and the line. Unknown keys are errors (a typo must not silently fall back to a default). Relative paths are
+ * resolved against the directory of the configuration file. Stateless.
+ */
+public final class ConfigLoader {
+    private static final Pattern IQN = Pattern.compile(
+            "(iqn\\.\\d{4}-\\d{2}\\.[a-z0-9][a-z0-9.-]*(:[^\\s]+)?)|(eui\\.[0-9A-Fa-f]{16})|(naa\\.[0-9A-Fa-f]{16,32})");
+
+    /** Loads and validates {@code file}. */
+    public ServerConfig load(Path file) throws ConfigException {
+        String name = file.toString();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(name, null, 0, "file does not exist");
+        } catch (IOException e) {
+            throw new ConfigException(name, null, 0, "cannot read: " + e.getMessage());
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return parse(name, text, base);
+    }
+
+    /** Parses configuration text; {@code baseDir} resolves relative paths. */
+    public ServerConfig parse(String name, String text, Path baseDir) throws ConfigException {
+        Node root;
+        try {
+            LoadSettings settings = LoadSettings.builder().setLabel(name).setAllowDuplicateKeys(false)
+                    .setMaxAliasesForCollections(10).build();
+            Optional<Node> node = new Compose(settings).composeString(text);
+            if (node.isEmpty()) {
+                throw new ConfigException(name, null, 0, "the file is empty");
+            }
+            root = node.get();
+        } catch (MarkedYamlEngineException e) {
+            int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
+            throw new ConfigException(name, null, line, "not valid YAML: " + e.getProblem());
+        } catch (YamlEngineException e) {
+            throw new ConfigException(name, null, 0, "not valid YAML: " + e.getMessage());
+        }
+        return new Walker(name, baseDir).server(root);
+    }
+
+    /** Walks the node tree; holds the file name for messages. */
+    private static final class Walker {
+        private final String file;
+        private final Path baseDir;
+
+        Walker(String file, Path baseDir) {
+            this.file = file;
+            this.baseDir = baseDir;
+        }
+
+        ServerConfig server(Node root) throws ConfigException {
+            Map<String, Node> top = mapping(root, "", Set.of("portals", "targets"));
+            List<InetSocketAddress> portals = new ArrayList<>();
+            Node portalsNode = top.get("portals");
+            if (portalsNode == null) {
+                portals.add(new InetSocketAddress("127.0.0.1", 3260));
+            } else {
+                List<Node> items = sequence(portalsNode, "portals");
+                for (int i = 0; i < items.size(); i++) {
+                    portals.add(portal(items.get(i), "portals[" + i + "]"));
+                }
+                if (portals.isEmpty()) {
+                    throw error("portals", portalsNode, "at least one portal is needed");
+                }
+            }
+            Node targetsNode = require(top, "targets", root, "");
+            List<Node> items = sequence(targetsNode, "targets");
+            if (items.isEmpty()) {
+                throw error("targets", targetsNode, "at least one target is needed");
+            }
+            List<TargetConfig> targets = new ArrayList<>();
+            Set<String> iqns = new HashSet<>();
+            Set<Path> paths = new HashSet<>();
+            for (int i = 0; i < items.size(); i++) {
+                TargetConfig t = target(items.get(i), "targets[" + i + "]", paths);
+                if (!iqns.add(t.iqn().toLowerCase())) {
+                    throw error("targets[" + i + "].iqn", items.get(i), "target " + t.iqn() + " is defined twice");
+                }
+                targets.add(t);
+            }
+            return new ServerConfig(file, portals, targets);
+        }
+
+        private TargetConfig target(Node node, String path, Set<Path> allPaths) throws ConfigException {
+            Map<String, Node> m = mapping(node, path, Set.of("iqn", "alias", "luns"));
+            Node iqnNode = require(m, "iqn", node, path);
+            String iqn = scalar(iqnNode, path + ".iqn");
+            if (!IQN.matcher(iqn).matches()) {
+                throw error(path + ".iqn", iqnNode, "'" + iqn
+                        + "' is not an iSCSI name (iqn.YYYY-MM.reversed.domain[:id], eui.<16 hex>, naa.<hex>)");
+            }
+            String alias = m.containsKey("alias") ? scalar(m.get("alias"), path + ".alias") : null;
+            Node lunsNode = require(m, "luns", node, path);
+            List<Node> items = sequence(lunsNode, path + ".luns");
+            if (items.isEmpty()) {
+                throw error(path + ".luns", lunsNode, "a target needs at least one LUN");
+            }
+            List<LunConfig> luns = new ArrayList<>();
+            Set<Integer> numbers = new HashSet<>();
+            for (int i = 0; i < items.size(); i++) {
+                String lp = path + ".luns[" + i + "]";
+                LunConfig lun = lun(items.get(i), lp);
+                if (!numbers.add(lun.lun())) {
+                    throw error(lp + ".lun", items.get(i), "LUN " + lun.lun() + " is defined twice in " + iqn);
+                }
+                if (!allPaths.add(lun.path().toAbsolutePath().normalize())) {
+                    throw error(lp + ".path", items.get(i), lun.path() + " backs another LUN already");
+                }
+                luns.add(lun);
+            }
+            luns.sort((a, b) -> Integer.compare(a.lun(), b.lun()));
+            return new TargetConfig(iqn, alias, luns);
+        }
+
+        private LunConfig lun(Node node, String path) throws ConfigException {
+            Map<String, Node> m = mapping(node, path, Set.of("lun", "path", "size", "block-size", "serial",
+                    "read-only", "passthrough", "spare", "spare-path", "health-threshold"));
+            int lun = (int) integer(require(m, "lun", node, path), path + ".lun", 0, 16383);
+            Path p = path(require(m, "path", node, path), path + ".path");
+            long size = m.containsKey("size") ? size(m.get("size"), path + ".size") : 0;
+            int bs = m.containsKey("block-size") ? (int) integer(m.get("block-size"), path + ".block-size", 512, 4096)
+                    : 512;
+            if (bs != 512 && bs != 4096) {
+                throw error(path + ".block-size", m.get("block-size"), "must be 512 or 4096, not " + bs);
+            }
+            if (size % bs != 0) {
+                throw error(path + ".size", m.get("size"), "must be a multiple of the block size " + bs);
+            }
+            if (size == 0 && !Files.exists(p)) {
+                throw error(path + ".size", node, "is required: " + p + " does not exist yet");
+            }
+            String serial = m.containsKey("serial") ? scalar(m.get("serial"), path + ".serial") : null;
+            if (serial != null && (serial.isEmpty() || serial.length() > 64 || !serial.chars().allMatch(
+                    c -> c > 0x20 && c < 0x7f))) {
+                throw error(path + ".serial", m.get("serial"), "must be 1..64 printable ASCII characters, no spaces");
+            }
+            boolean ro = m.containsKey("read-only") && bool(m.get("read-only"), path + ".read-only");
+            boolean pt = m.containsKey("passthrough") && bool(m.get("passthrough"), path + ".passthrough");
+            long spare = m.containsKey("spare") ? size(m.get("spare"), path + ".spare") : ServerConfig.DEMO_SPARE;
+            if (spare % bs != 0) {
+                throw error(path + ".spare", m.get("spare"), "must be a multiple of the block size " + bs);
+            }
+            Path sparePath = m.containsKey("spare-path") ? path(m.get("spare-path"), path + ".spare-path") : null;
+            int threshold = m.containsKey("health-threshold")
+                    ? (int) integer(m.get("health-threshold"), path + ".health-threshold", 1, 100) : 80;
+            return new LunConfig(lun, p, size, bs, serial, ro, pt, spare, sparePath, threshold);
+        }
+
+        private InetSocketAddress portal(Node node, String path) throws ConfigException {
+            String s = scalar(node, path);
+            int colon = s.lastIndexOf(':');
+            String host = colon < 0 ? s : s.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port = 3260;
+            if (colon >= 0) {
+                try {
+                    port = Integer.parseInt(s.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    port = -1;
+                }
+            }
+            if (host.isEmpty() || port < 0 || port > 65535) {
+                throw error(path, node, "'" + s + "' is not HOST:PORT (for example 127.0.0.1:3260)");
+            }
+            return new InetSocketAddress(host, port);
+        }
+
+        private Map<String, Node> mapping(Node node, String path, Set<String> allowed) throws ConfigException {
+            if (!(node instanceof MappingNode mn)) {
+                throw error(path, node, "must be a mapping of keys to values");
+            }
+            Map<String, Node> out = new LinkedHashMap<>();
+            for (NodeTuple t : mn.getValue()) {
+                String key = scalar(t.getKeyNode(), path);
+                String full = path.isEmpty() ? key : path + "." + key;
+                if (!allowed.contains(key)) {
+                    throw error(full, t.getKeyNode(), "unknown key (allowed here: " + String.join(", ",
+                            allowed.stream().sorted().toList()) + ")");
+                }
+                out.put(key, t.getValueNode());
+            }
+            return out;
+        }
+
+        private List<Node> sequence(Node node, String path) throws ConfigException {
+            if (!(node instanceof SequenceNode sn)) {
+                throw error(path, node, "must be a list");
+            }
+            return sn.getValue();
+        }
+
+        private Node require(Map<String, Node> m, String key, Node parent, String path) throws ConfigException {
+            Node n = m.get(key);
+            if (n == null) {
+                throw error(path.isEmpty() ? key : path + "." + key, parent, "is required");
+            }
+            return n;
+        }
+
+        private String scalar(Node node, String path) throws ConfigException {
+            if (!(node instanceof ScalarNode sn)) {
+                throw error(path, node, "must be a single value");
+            }
+            return sn.getValue();
+        }
+
+        private long integer(Node node, String path, long min, long max) throws ConfigException {
+            String s = scalar(node, path);
+            long v;
+            try {
+                v = Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                throw error(path, node, "'" + s + "' is not an integer");
+            }
+            if (v < min || v > max) {
+                throw error(path, node, v + " is outside " + min + ".." + max);
+            }
+            return v;
+        }
+
+        private long size(Node node, String path) throws ConfigException {
+            String s = scalar(node, path);
+            try {
+                return Sizes.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw error(path, node, e.getMessage());
+            }
+        }
+
+        private boolean bool(Node node, String path) throws ConfigException {
+            String s = scalar(node, path).trim().toLowerCase();
+            return switch (s) {
+                case "true", "yes", "on" -> true;
+                case "false", "no", "off" -> false;
+                default -> throw error(path, node, "'" + s + "' is not true or false");
+            };
+        }
+
+        private Path path(Node node, String path) throws ConfigException {
+            String s = scalar(node, path);
+            if (s.isBlank()) {
+                throw error(path, node, "must not be empty");
+            }
+            Path p = Path.of(s);
+            return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p);
+        }
+
+        private ConfigException error(String key, Node node, String problem) {
+            int line = node == null ? 0 : node.getStartMark().map(Mark::getLine).map(l -> l + 1).orElse(0);
+            return new ConfigException(file, key, line, problem);
+        }
+    }
+
+    /** Convenience for callers holding a reader (tests). */
+    public ServerConfig parse(String name, Reader reader, Path baseDir) throws ConfigException, IOException {
+        StringBuilder sb = new StringBuilder();
+        char[] buf = new char[8192];
+        int n;
+        while ((n = reader.read(buf)) > 0) {
+            sb.append(buf, 0, n);
+        }
+        return parse(name, sb.toString(), baseDir);
+    }
+}

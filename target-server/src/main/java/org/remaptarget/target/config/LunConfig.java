@@ -1,0 +1,21 @@
+package org.remaptarget.target.config;
+
+import java.nio.file.Path;
+
+/**
+ * One logical unit as configured.
+ *
+ * @param lun             LUN number (0..16383)
+ * @param path            backing file or block device
+ * @param sizeBytes       usable capacity in bytes (a multiple of the block size); 0 = take the existing file's size
+ * @param blockSize       512 or 4096
+ * @param serial          unit serial number (VPD 80); null = derived from target IQN and LUN
+ * @param readOnly        write-protected LUN
+ * @param passthrough     serve the backing file directly, without the remap engine
+ * @param spareBytes      spare area size for remapping (ignored with passthrough)
+ * @param sparePath       separate spare file/device, or null for a region of the backing file
+ * @param healthThreshold spare use (percent) above which the LUN reports DEGRADED
+ */
+public record LunConfig(int lun, Path path, long sizeBytes, int blockSize, String serial, boolean readOnly,
+                        boolean passthrough, long spareBytes, Path sparePath, int healthThreshold) {
+}

@@ -1,0 +1,220 @@
+package org.remaptarget.target.session;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.remaptarget.target.login.NegotiatedParameters;
+import org.remaptarget.target.pdu.Bhs;
+import org.remaptarget.target.pdu.DataOutPdu;
+import org.remaptarget.target.pdu.InitiatorPdu;
+import org.remaptarget.target.pdu.Lun;
+import org.remaptarget.target.pdu.R2tPdu;
+import org.remaptarget.target.pdu.RejectReason;
+import org.remaptarget.target.pdu.ScsiCommandPdu;
+import org.remaptarget.target.scsi.ScsiResult;
+import org.remaptarget.target.scsi.ScsiTask;
+import org.remaptarget.target.scsi.TaskAttribute;
+
+/**
+ * SCSI Command and Data-Out handling (RFC 7143 §11.3, §11.7, §11.8): accepts a command, gathers its immediate and
+ * unsolicited data (up to FirstBurstLength), solicits the rest with R2Ts (at most MaxOutstandingR2T outstanding,
+ * each at most MaxBurstLength), validates every Data-Out's TTT, DataSN and BufferOffset, and submits the task to
+ * the SCSI core once all data is in and the command's CmdSN has been reached.
+ *
+ * <p>Gathering state is touched only by the reader thread; completions arrive on core threads and only remove the
+ * task from the session's table and send the response.
+ */
+final class ScsiCommandHandler {
+    private static final Logger LOG = LogManager.getLogger(ScsiCommandHandler.class);
+    /** The largest write this transport buffers for one command. */
+    static final int MAX_WRITE_BUFFER = 256 << 20;
+
+    private final FullFeatureConnection conn;
+    private final NegotiatedParameters params;
+    private final ResponseBuilder responses;
+
+    ScsiCommandHandler(FullFeatureConnection conn) {
+        this.conn = conn;
+        this.params = conn.parameters();
+        this.responses = new ResponseBuilder(params.initiatorMaxRecvDataSegmentLength(), params.maxBurstLength());
+    }
+
+    /**
+     * A command arrived (before CmdSN ordering). Returns false after a fatal protocol error; a command refused with
+     * a Reject is not registered (its CmdSN slot is still consumed by the window).
+     */
+    boolean arrive(ScsiCommandPdu cmd, byte[] header) {
+        Session s = conn.session();
+        if (s.discovery()) {
+            conn.reject(RejectReason.PROTOCOL_ERROR, header, "RFC 7143 §4.4: SCSI command in a discovery session");
+            return true;
+        }
+        long edtl = cmd.expectedDataTransferLength() & 0xffffffffL;
+        int immediate = cmd.data().length;
+        if (immediate > 0 && (!cmd.write() || !params.immediateData())) {
+            conn.reject(RejectReason.PROTOCOL_ERROR, header, "RFC 7143 §13.11: immediate data not allowed");
+            return true;
+        }
+        if (cmd.write() && (edtl > MAX_WRITE_BUFFER || immediate > Math.min(edtl, params.firstBurstLength()))) {
+            conn.reject(RejectReason.PROTOCOL_ERROR, header,
+                    "RFC 7143 §13.14: immediate data beyond FirstBurstLength/EDTL or EDTL too large");
+            return true;
+        }
+        if (s.tasks().containsKey(cmd.initiatorTaskTag())) {
+            conn.reject(RejectReason.TASK_IN_PROGRESS, header, "RFC 7143 §11.17.1: task tag in use");
+            return true;
+        }
+        boolean writing = cmd.write() && edtl > 0;
+        byte[] buffer = writing ? new byte[(int) edtl] : null;
+        int unsolicitedLimit = writing ? (int) Math.min(edtl, params.firstBurstLength()) : 0;
+        CommandTask task = new CommandTask(cmd, Lun.toNumber(cmd.lun()), (int) Math.min(edtl, Integer.MAX_VALUE),
+                buffer, unsolicitedLimit);
+        if (immediate > 0) {
+            System.arraycopy(cmd.data(), 0, buffer, 0, immediate);
+            task.received = immediate;
+        }
+        task.unsolicitedOpen = writing && !cmd.finalFlag() && !params.initialR2T()
+                && task.received < unsolicitedLimit;
+        task.nextR2tOffset = task.received;
+        s.tasks().put(task.itt, task);
+        return true;
+    }
+
+    /** The command's CmdSN was reached (or it is immediate): start R2Ts or submit. */
+    boolean ordered(int itt) {
+        CommandTask task = conn.session().tasks().get(itt);
+        if (task == null || task.aborted) {
+            return true;
+        }
+        task.ordered = true;
+        proceed(task);
+        return true;
+    }
+
+    /** Handles a Data-Out PDU. Returns false after a fatal protocol error (the connection closes). */
+    boolean dataOut(DataOutPdu d, byte[] header) {
+        CommandTask task = conn.session().tasks().get(d.initiatorTaskTag());
+        if (task == null || task.aborted || task.submitted) {
+            LOG.debug("Data-Out for unknown or finished task 0x{}", Integer.toHexString(d.initiatorTaskTag()));
+            return true;
+        }
+        int len = d.data().length;
+        int offset = d.bufferOffset();
+        if (!task.writing()) {
+            return violation(header, "RFC 7143 §11.7: Data-Out for a command without W bit");
+        }
+        if (d.targetTransferTag() == Bhs.RESERVED_TAG) {
+            if (!task.unsolicitedOpen) {
+                return violation(header, "RFC 7143 §13.10: unsolicited Data-Out not allowed here");
+            }
+            if (d.dataSN() != task.nextUnsolicitedDataSN) {
+                return violation(header, "RFC 7143 §11.7.5: DataSN " + d.dataSN() + " expected "
+                        + task.nextUnsolicitedDataSN);
+            }
+            if (offset != task.received || len > task.unsolicitedLimit - offset) {
+                return violation(header, "RFC 7143 §11.7.6: unsolicited BufferOffset/length out of sequence");
+            }
+            System.arraycopy(d.data(), 0, task.buffer, offset, len);
+            task.received += len;
+            task.nextUnsolicitedDataSN++;
+            if (d.finalFlag() || task.received >= task.unsolicitedLimit) {
+                task.unsolicitedOpen = false;
+                task.nextR2tOffset = task.received;
+            }
+        } else {
+            CommandTask.R2tState r2t = task.outstanding.get(d.targetTransferTag());
+            if (r2t == null) {
+                return violation(header, "RFC 7143 §11.7.4: unknown Target Transfer Tag");
+            }
+            if (d.dataSN() != r2t.nextDataSN) {
+                return violation(header, "RFC 7143 §11.7.5: DataSN " + d.dataSN() + " expected " + r2t.nextDataSN);
+            }
+            if (offset != r2t.nextOffset || len > r2t.offset + r2t.length - offset) {
+                return violation(header, "RFC 7143 §11.7.6: BufferOffset " + offset + "+" + len
+                        + " outside the R2T's sequence");
+            }
+            System.arraycopy(d.data(), 0, task.buffer, offset, len);
+            task.received += len;
+            r2t.nextOffset += len;
+            r2t.nextDataSN++;
+            boolean complete = r2t.nextOffset == r2t.offset + r2t.length;
+            if (d.finalFlag() && !complete) {
+                return violation(header, "RFC 7143 §11.7.1: F bit before the R2T's data was complete");
+            }
+            if (complete) {
+                task.outstanding.remove(r2t.ttt);
+            }
+        }
+        proceed(task);
+        return true;
+    }
+
+    private boolean violation(byte[] header, String rule) {
+        conn.reject(RejectReason.PROTOCOL_ERROR, header, rule);
+        return false; // ERL 0: no within-command recovery, the connection (and session) ends
+    }
+
+    private void proceed(CommandTask task) {
+        if (!task.ordered || task.aborted || task.submitted) {
+            return;
+        }
+        if (!task.allDataReceived()) {
+            if (!task.unsolicitedOpen) {
+                solicit(task);
+            }
+            return;
+        }
+        submit(task);
+    }
+
+    private void solicit(CommandTask task) {
+        while (task.outstanding.size() < params.maxOutstandingR2T() && task.nextR2tOffset < task.expectedLength) {
+            int len = Math.min(params.maxBurstLength(), task.expectedLength - task.nextR2tOffset);
+            int ttt = conn.nextTargetTransferTag();
+            CommandTask.R2tState r2t = new CommandTask.R2tState(ttt, task.nextR2tOffset, len);
+            task.outstanding.put(ttt, r2t);
+            conn.sink().send(new R2tPdu(task.command.lun(), task.itt, ttt, 0, 0, 0, task.nextR2tSN++,
+                    task.nextR2tOffset, len));
+            task.nextR2tOffset += len;
+        }
+    }
+
+    private void submit(CommandTask task) {
+        task.submitted = true;
+        ScsiCommandPdu cmd = task.command;
+        Session s = conn.session();
+        ScsiTask st = new ScsiTask(s.nexus(), task.lun, cmd.cdb(), TaskAttribute.fromIscsi(cmd.attribute()),
+                task.itt & 0xffffffffL, cmd.expectedDataTransferLength() & 0xffffffffL, cmd.read(), cmd.write(),
+                task.buffer, task.received, result -> complete(task, result));
+        task.scsiTask = st;
+        if (task.aborted) {
+            st.abort();
+        }
+        s.target().core().submit(st);
+    }
+
+    private void complete(CommandTask task, ScsiResult result) {
+        conn.session().tasks().remove(task.itt, task);
+        if (result.aborted() || task.aborted) {
+            return; // RFC 7143 §11.5.1: no response for an aborted task
+        }
+        ScsiCommandPdu cmd = task.command;
+        conn.sink().sendAll(responses.build(result, task.itt, cmd.lun(),
+                cmd.expectedDataTransferLength() & 0xffffffffL, cmd.read(), cmd.write(), task.received,
+                task.nextR2tSN));
+    }
+
+    /** Aborts a task this transport still owns (not yet submitted); a submitted one is aborted by the core. */
+    static void abortLocally(Session s, CommandTask task) {
+        task.aborted = true;
+        ScsiTask st = task.scsiTask;
+        if (st == null) {
+            s.tasks().remove(task.itt, task);
+        } else {
+            st.abort();
+        }
+    }
+
+    boolean handleCommand(InitiatorPdu pdu, byte[] header) {
+        return arrive((ScsiCommandPdu) pdu, header);
+    }
+}
