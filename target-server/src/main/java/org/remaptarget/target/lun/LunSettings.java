@@ -64,6 +64,12 @@ public record LunSettings(long lun, String serial, byte[] naaId, String vendor, 
                 maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks);
     }
 
+    /** Replaces the unit serial number (VPD 80h and the T10 vendor id designator); the NAA id stays. */
+    public LunSettings withSerial(String newSerial) {
+        return new LunSettings(lun, newSerial, naaId, vendor, product, revision, readOnly, writeCacheEnabled,
+                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks);
+    }
+
     public LunSettings withIdentity(String vendor, String product, String revision) {
         return new LunSettings(lun, serial, naaId, vendor, product, revision, readOnly, writeCacheEnabled,
                 maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks);

@@ -126,9 +126,7 @@ public final class TargetCore implements ScsiCore, TargetInfo {
             }
         }
         if (spec == null) {
-            if (table.hasServiceActions(cdb[0])) {
-                throw ScsiFailure.cdb(1, 4);
-            }
+            // Unknown service actions too: initiators (libiscsi, Linux) read 20/00 as "not implemented".
             throw ScsiFailure.of(SenseReason.INVALID_OPERATION_CODE);
         }
         if (cdb.length < spec.cdbLength()) {
