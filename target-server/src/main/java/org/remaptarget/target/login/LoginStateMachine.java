@@ -2,7 +2,9 @@ package org.remaptarget.target.login;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.remaptarget.target.pdu.LoginRequestPdu;
@@ -50,7 +52,9 @@ public final class LoginStateMachine {
     public LoginStateMachine(LoginEnvironment env, LoginConfig config) {
         this.env = env;
         this.config = config;
-        this.negotiator = new Negotiator(KeyTable.standard(), config.targetKeyValues());
+        Map<String, String> ours = new HashMap<>(config.targetKeyValues());
+        ours.put(KeyTable.AUTH_METHOD, config.authenticator().methods());
+        this.negotiator = new Negotiator(KeyTable.standard(), ours);
         this.codec = new TextCodec(TextCodec.DEFAULT_MAX_VALUE, config.maxLoginTextLength());
     }
 
@@ -195,7 +199,8 @@ public final class LoginStateMachine {
     }
 
     private LoginStep authenticate(LoginRequestPdu req, List<KeyValue> securityKeys, List<KeyValue> out) {
-        String agreed = negotiator.agreedValues().get(KeyTable.AUTH_METHOD);
+        String agreed = negotiator.wasOffered(KeyTable.AUTH_METHOD)
+                ? negotiator.agreedValues().get(KeyTable.AUTH_METHOD) : null;
         if (agreed == null) {
             // not offered (yet): only acceptable when no authentication is required
             if (config.authenticator().methods().contains("None") && securityKeys.isEmpty()) {

@@ -7,6 +7,8 @@ import org.remaptarget.target.pdu.Bhs;
 import org.remaptarget.target.pdu.DataOutPdu;
 import org.remaptarget.target.pdu.InitiatorPdu;
 import org.remaptarget.target.pdu.Lun;
+import org.remaptarget.target.pdu.Pdu;
+import org.remaptarget.target.pdu.ScsiResponsePdu;
 import org.remaptarget.target.pdu.R2tPdu;
 import org.remaptarget.target.pdu.RejectReason;
 import org.remaptarget.target.pdu.ScsiCommandPdu;
@@ -100,18 +102,18 @@ final class ScsiCommandHandler {
         int len = d.data().length;
         int offset = d.bufferOffset();
         if (!task.writing()) {
-            return violation(header, "RFC 7143 §11.7: Data-Out for a command without W bit");
+            return violation(task, header, "RFC 7143 §11.7: Data-Out for a command without W bit");
         }
         if (d.targetTransferTag() == Bhs.RESERVED_TAG) {
             if (!task.unsolicitedOpen) {
-                return violation(header, "RFC 7143 §13.10: unsolicited Data-Out not allowed here");
+                return violation(task, header, "RFC 7143 §13.10: unsolicited Data-Out not allowed here");
             }
             if (d.dataSN() != task.nextUnsolicitedDataSN) {
-                return violation(header, "RFC 7143 §11.7.5: DataSN " + d.dataSN() + " expected "
+                return violation(task, header, "RFC 7143 §11.7.5: DataSN " + d.dataSN() + " expected "
                         + task.nextUnsolicitedDataSN);
             }
             if (offset != task.received || len > task.unsolicitedLimit - offset) {
-                return violation(header, "RFC 7143 §11.7.6: unsolicited BufferOffset/length out of sequence");
+                return violation(task, header, "RFC 7143 §11.7.6: unsolicited BufferOffset/length out of sequence");
             }
             System.arraycopy(d.data(), 0, task.buffer, offset, len);
             task.received += len;
@@ -123,13 +125,13 @@ final class ScsiCommandHandler {
         } else {
             CommandTask.R2tState r2t = task.outstanding.get(d.targetTransferTag());
             if (r2t == null) {
-                return violation(header, "RFC 7143 §11.7.4: unknown Target Transfer Tag");
+                return violation(task, header, "RFC 7143 §11.7.4: unknown Target Transfer Tag");
             }
             if (d.dataSN() != r2t.nextDataSN) {
-                return violation(header, "RFC 7143 §11.7.5: DataSN " + d.dataSN() + " expected " + r2t.nextDataSN);
+                return violation(task, header, "RFC 7143 §11.7.5: DataSN " + d.dataSN() + " expected " + r2t.nextDataSN);
             }
             if (offset != r2t.nextOffset || len > r2t.offset + r2t.length - offset) {
-                return violation(header, "RFC 7143 §11.7.6: BufferOffset " + offset + "+" + len
+                return violation(task, header, "RFC 7143 §11.7.6: BufferOffset " + offset + "+" + len
                         + " outside the R2T's sequence");
             }
             System.arraycopy(d.data(), 0, task.buffer, offset, len);
@@ -138,7 +140,7 @@ final class ScsiCommandHandler {
             r2t.nextDataSN++;
             boolean complete = r2t.nextOffset == r2t.offset + r2t.length;
             if (d.finalFlag() && !complete) {
-                return violation(header, "RFC 7143 §11.7.1: F bit before the R2T's data was complete");
+                return violation(task, header, "RFC 7143 §11.7.1: F bit before the R2T's data was complete");
             }
             if (complete) {
                 task.outstanding.remove(r2t.ttt);
@@ -148,9 +150,19 @@ final class ScsiCommandHandler {
         return true;
     }
 
-    private boolean violation(byte[] header, String rule) {
+    /**
+     * A Data-Out broke the sequencing rules. ERL 0 has no within-command recovery: the PDU is rejected and the
+     * command ends at once with iSCSI Response "target failure" (no sense: the transport never fabricates SCSI
+     * sense); later Data-Out for it are ignored. The connection stays up.
+     */
+    private boolean violation(CommandTask task, byte[] header, String rule) {
         conn.reject(RejectReason.PROTOCOL_ERROR, header, rule);
-        return false; // ERL 0: no within-command recovery, the connection (and session) ends
+        task.aborted = true;
+        if (conn.session().tasks().remove(task.itt, task)) {
+            conn.sink().send(new ScsiResponsePdu(false, false, false, false, ScsiResponsePdu.TARGET_FAILURE,
+                    ScsiResult.CHECK_CONDITION, task.itt, 0, 0, 0, task.nextR2tSN, 0, 0, Pdu.NO_BYTES));
+        }
+        return true;
     }
 
     private void proceed(CommandTask task) {

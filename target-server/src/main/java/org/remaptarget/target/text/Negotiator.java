@@ -144,13 +144,14 @@ public final class Negotiator {
                 return Answer.respond(offered);
             }
         }
+        agreed.put(def.name(), KeyValue.REJECT);
         return Answer.respond(KeyValue.REJECT);
     }
 
     /** The agreed value of a key, or its RFC default when it was never negotiated. */
     public String value(String key) {
         String v = agreed.get(key);
-        if (v == null || v.equals(KeyValue.IRRELEVANT)) {
+        if (v == null || v.equals(KeyValue.IRRELEVANT) || v.equals(KeyValue.REJECT)) {
             return table.defaultValue(key);
         }
         return v;
