@@ -62,18 +62,34 @@ public final class IncrementalRemapTable implements RemapTable {
     private static final class Generations {
         final BucketArray current;
         final BucketArray old;
+        final int[] currentFlat;
         final int[][] currentChunks;
         final int currentMask;
+        final int[] oldFlat;
         final int[][] oldChunks;
         final int oldMask;
 
         Generations(BucketArray current, BucketArray old) {
             this.current = current;
             this.old = old;
+            this.currentFlat = current.singleChunk();
             this.currentChunks = current.directory();
             this.currentMask = current.mask;
+            this.oldFlat = old == null ? null : old.singleChunk();
             this.oldChunks = old == null ? null : old.directory();
             this.oldMask = old == null ? 0 : old.mask;
+        }
+
+        int currentHeadAcquire(int h) {
+            int[] flat = currentFlat;
+            return flat != null ? BucketArray.headAcquire(flat, h & currentMask)
+                    : BucketArray.headAcquire(currentChunks, h & currentMask);
+        }
+
+        int oldHeadAcquire(int h) {
+            int[] flat = oldFlat;
+            return flat != null ? BucketArray.headAcquire(flat, h & oldMask)
+                    : BucketArray.headAcquire(oldChunks, h & oldMask);
         }
     }
 
@@ -109,15 +125,14 @@ public final class IncrementalRemapTable implements RemapTable {
         this.generations = new Generations(new BucketArray(policy.minBuckets()), null);
     }
 
-    /** The table's hash: a 64-bit finaliser (murmur3 fmix64) so that runs of adjacent LBAs spread over buckets. */
+    /**
+     * The table's hash: a Fibonacci multiply, with the well-mixed high half folded onto the low bits the bucket
+     * masks use, so runs of adjacent or power-of-two-strided LBAs spread over buckets. One multiply keeps it off
+     * the lookup's critical path.
+     */
     static long hash(long lba) {
-        long h = lba;
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
+        long h = lba * 0x9E3779B97F4A7C15L;
+        return h ^ (h >>> 32);
     }
 
     // ------------------------------------------------------------------------------------------------ readers
@@ -129,15 +144,14 @@ public final class IncrementalRemapTable implements RemapTable {
         for (;;) {
             final long stamp = (long) SEQ.getAcquire(this);
             final Generations g = generations;
-            final int[][] oldChunks = g.oldChunks;
             int link;
-            if (oldChunks != null) {
-                link = BucketArray.headAcquire(oldChunks, h & g.oldMask);
+            if (g.old != null) {
+                link = g.oldHeadAcquire(h);
                 if (link == BucketArray.MOVED) {
-                    link = BucketArray.headAcquire(g.currentChunks, h & g.currentMask);
+                    link = g.currentHeadAcquire(h);
                 }
             } else {
-                link = BucketArray.headAcquire(g.currentChunks, h & g.currentMask);
+                link = g.currentHeadAcquire(h);
             }
             long result = NOT_MAPPED;
             if (link != EntryPool.END) {
@@ -152,19 +166,29 @@ public final class IncrementalRemapTable implements RemapTable {
                     }
                     final int slot = link - 1;
                     final int c = EntryPool.chunkOf(slot);
-                    if (c >= kvDir.length || kvDir[c] == null || c >= linkDir.length || linkDir[c] == null) {
+                    long[] kv = c < kvDir.length ? kvDir[c] : null;
+                    if (kv == null) {
                         kvDir = pool.kvDirectory();
-                        linkDir = pool.linkDirectory();
-                        if (c >= kvDir.length || kvDir[c] == null || c >= linkDir.length || linkDir[c] == null) {
+                        kv = c < kvDir.length ? kvDir[c] : null;
+                        if (kv == null) {
                             continue restart; // a recycled link this reader cannot resolve: stale path
                         }
                     }
-                    final long[] kv = kvDir[c];
+                    int[] links = c < linkDir.length ? linkDir[c] : null;
+                    if (links == null) {
+                        linkDir = pool.linkDirectory();
+                        links = c < linkDir.length ? linkDir[c] : null;
+                        if (links == null) {
+                            continue restart;
+                        }
+                    }
+                    // the link is loaded before the key compare so that its cache miss overlaps the key's
+                    final int nextLink = EntryPool.linkIn(links, slot);
                     if (EntryPool.keyIn(kv, slot) == lba) {
                         result = EntryPool.valueIn(kv, slot);
                         break;
                     }
-                    link = EntryPool.linkIn(linkDir[c], slot);
+                    link = nextLink;
                     if (++hops % HOPS_BETWEEN_CHECKS == 0) {
                         VarHandle.acquireFence();
                         if ((long) SEQ.getOpaque(this) != stamp) {

@@ -46,15 +46,21 @@ class IncrementalRemapTableMemoryTest {
     }
 
     @Test
-    void aResizeDecisionAllocatesOnlyADirectoryForTheNextGeneration() {
+    void aResizeDecisionOfALargeTableAllocatesOnlyADirectoryForTheNextGeneration() {
         IncrementalRemapTable table = new IncrementalRemapTable();
-        for (long lba = 0; lba < 96; lba++) {
+        long growAt = (151L * 4096 + 99) / 100; // 4096 -> 8192 buckets at 6185 entries
+        for (long lba = 0; lba < growAt - 1; lba++) {
             table.put(lba, lba);
         }
+        for (long lba = 0; table.isResizing(); lba++) { // finish the previous rehash with updates
+            table.put(lba, lba);
+        }
+        assertEquals(4096, table.bucketCount());
         long beforeDecision = table.memoryBytes();
-        table.put(96, 96);
+        table.put(growAt, growAt);
         assertTrue(table.isResizing());
-        assertEquals(beforeDecision + (16 + 8), table.memoryBytes());
+        assertEquals(8192, table.bucketCount());
+        assertEquals(beforeDecision + (16 + 2 * 4), table.memoryBytes());
     }
 
     @Test
