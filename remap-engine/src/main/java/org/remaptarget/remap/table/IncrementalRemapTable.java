@@ -22,8 +22,9 @@ import org.apache.logging.log4j.Logger;
  * next grow or shrink point, so per-operation work is bounded by the policy, never by the table size.
  *
  * <p><b>Rehashing one old bucket</b> copies its entries into fresh slots, links the copies into the next
- * generation (release), marks the old head {@link BucketArray#MOVED} (release), bumps the reuse sequence, and only
- * then frees the old slots. Old chains are never relinked in place, so a reader walking one is never diverted.
+ * generation (release) and marks the old head {@link BucketArray#MOVED} (release). Once per mutation the reuse
+ * sequence is bumped and only then are the old slots freed. Old chains are never relinked in place, so a reader
+ * walking one is never diverted.
  *
  * <p><b>Readers</b> ({@link #get}) take no lock and never wait. They read the reuse sequence, walk the chain
  * (old generation, or next generation if the old bucket is MOVED) with acquire loads, and then check the sequence
@@ -105,6 +106,9 @@ public final class IncrementalRemapTable implements RemapTable {
     private volatile long reuseSequence;
 
     // ---- writer-only state (guarded by lock) ----
+    /** Old chains rehashed but not yet freed: freed together after one sequence bump. */
+    private final int[] pendingChains = new int[64];
+    private int pendingCount;
     private int cursor;
     private int quota;
     private boolean iterating;
@@ -372,6 +376,7 @@ public final class IncrementalRemapTable implements RemapTable {
         for (int i = 0; i < quota && cursor < g.old.length; i++) {
             rehashBucket(g, cursor++);
         }
+        releasePendingChains();
         if (cursor == g.old.length) {
             generations = new Generations(g.current, null);
         }
@@ -401,13 +406,30 @@ public final class IncrementalRemapTable implements RemapTable {
         }
         g.old.publish(oldBucket, BucketArray.MOVED);
         if (head != EntryPool.END) {
-            bumpReuseSequence();
-            for (int l = head; l != EntryPool.END; ) {
+            if (pendingCount == pendingChains.length) {
+                releasePendingChains();
+            }
+            pendingChains[pendingCount++] = head;
+        }
+    }
+
+    /**
+     * Frees the old chains of the rehash steps since the last call, behind one sequence bump (so a mutation costs
+     * concurrent lookups at most one retry, however many buckets it rehashed).
+     */
+    private void releasePendingChains() {
+        if (pendingCount == 0) {
+            return;
+        }
+        bumpReuseSequence();
+        for (int i = 0; i < pendingCount; i++) {
+            for (int l = pendingChains[i]; l != EntryPool.END; ) {
                 int next = pool.next(l);
                 pool.free(l);
                 l = next;
             }
         }
+        pendingCount = 0;
     }
 
     /**
@@ -451,6 +473,7 @@ public final class IncrementalRemapTable implements RemapTable {
         while (cursor < g.old.length) {
             rehashBucket(g, cursor++);
         }
+        releasePendingChains();
         generations = new Generations(g.current, null);
         endMutation();
     }
