@@ -536,10 +536,11 @@ public final class IncrementalRemapTable implements RemapTable {
         }
     }
 
+    /** Slot capacity of the entry chunks currently held. */
     long poolSlots() {
         lock.lock();
         try {
-            return pool.slotsInUse();
+            return pool.capacity();
         } finally {
             lock.unlock();
         }
