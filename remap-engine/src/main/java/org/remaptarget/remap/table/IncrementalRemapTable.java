@@ -536,6 +536,16 @@ public final class IncrementalRemapTable implements RemapTable {
         }
     }
 
+    /** Entry chunks released so far (tests: the pool shrinks while readers run). */
+    long entryChunksReleased() {
+        lock.lock();
+        try {
+            return pool.chunksReleased();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Slot capacity of the entry chunks currently held. */
     long poolSlots() {
         lock.lock();
