@@ -28,9 +28,9 @@ import org.apache.logging.log4j.Logger;
  *
  * <p><b>Readers</b> ({@link #get}) take no lock and never wait. They read the reuse sequence, walk the chain
  * (old generation, or next generation if the old bucket is MOVED) with acquire loads, and then check the sequence
- * again. The only writes that can mislead a walker are writes into freed slots, and every freeing is preceded by
- * a sequence bump, so a changed sequence means "retry", an unchanged one means the walk saw only entries that
- * were linked at some instant during it. Inserts, value updates and unlinks never bump the sequence, so lookups
+ * again. The only writes that can mislead a walker are writes into freed slots and the release of emptied entry
+ * chunks, and every freeing is preceded by a sequence bump, so a changed sequence means "retry", an unchanged one
+ * means the walk saw only entries that were linked at some instant during it. Inserts, value updates and unlinks never bump the sequence, so lookups
  * retry only when they overlap a removal or a rehash step (seqlock validation, as in StampedLock's optimistic
  * reads, but with no writer-held state a reader could wait on).
  *
