@@ -76,6 +76,21 @@ class RemapVolumeTest {
     }
 
     @Test
+    void stackIsEngineOverRegionsOverFaultInjectorOverTheBackingDevice() throws IOException {
+        org.remaptarget.remap.device.MemoryBlockDevice mem = Volumes.formatted(FormatOptions.of(512, 100, 8));
+        RemapVolume v = RemapVolume.open(mem, Volumes.opts());
+        assertTrue(v.faults().inner() == mem, "the fault injector wraps the backing device directly");
+        ByteBuffer direct = data(512, 1, 9);
+        mem.write(v.backingLbaOfData(17), direct.duplicate(), false); // below the injector
+        ByteBuffer got = ByteBuffer.allocate(512);
+        v.device().read(17, got);
+        assertEquals(direct, got.flip());
+        v.faults().addRule(FaultRule.of(FaultOp.READ, v.backingLbaOfData(17), 1, new FaultOutcome.IoError()));
+        got.clear();
+        assertThrows(org.remaptarget.remap.device.MediumErrorException.class, () -> v.device().read(17, got));
+    }
+
+    @Test
     void openingAForeignFileIsRefusedNamingTheFile() throws IOException {
         Path f = dir.resolve("random.bin");
         byte[] junk = new byte[1 << 16];
