@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,6 +26,7 @@ import org.remaptarget.remap.engine.RemapVolume;
 import org.remaptarget.remap.engine.TestRemapTable;
 import org.remaptarget.remap.meta.JournalRecord;
 import org.remaptarget.remap.meta.RemapState;
+import org.remaptarget.remap.table.RemapTable;
 
 /**
  * 4 KiB random reads through the remapping engine over a file, with no remaps and with 10^6 remaps, against the raw
@@ -47,6 +49,13 @@ public class EngineReadBenchmark {
     @Param({"raw", "engine", "engine-1M"})
     public String mode;
 
+    /**
+     * The remap table: "placeholder" (a ConcurrentHashMap, test scope) or "incremental" (the production table,
+     * {@code org.remaptarget.remap.table.IncrementalRemapTable}, once merged).
+     */
+    @Param({"placeholder"})
+    public String table;
+
     private Path dir;
     private RemapVolume volume;
     private FileBlockDevice raw;
@@ -59,7 +68,7 @@ public class EngineReadBenchmark {
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("remap-bench");
         Path file = dir.resolve("lun.img");
-        OpenOptions o = OpenOptions.defaults(TestRemapTable::new).withName("bench");
+        OpenOptions o = OpenOptions.defaults(tables()).withName("bench");
         volume = RemapVolume.format(file, FormatOptions.of(BS, DATA_BLOCKS, SPARE_BLOCKS), o);
         ByteBuffer chunk = ByteBuffer.allocate(256 * BS);
         for (long lba = 0; lba < WORKING_SET; lba += 256) {
@@ -71,10 +80,13 @@ public class EngineReadBenchmark {
             RemapState st = volume.metadata().state();
             SplittableRandom r = new SplittableRandom(42);
             long spare = 0;
-            // about half of the working set, the rest spread over the whole data area
+            long inWorkingSet = 0;
+            // half of the working set, the rest spread over the data area beyond it
             while (spare < REMAPS) {
-                long lba = spare % 2 == 0 ? r.nextLong(WORKING_SET) : r.nextLong(DATA_BLOCKS);
+                boolean ws = inWorkingSet < WORKING_SET / 2 && spare % 2 == 0;
+                long lba = ws ? r.nextLong(WORKING_SET) : r.nextLong(WORKING_SET, DATA_BLOCKS);
                 if (st.spareOf(lba) == -1) {
+                    inWorkingSet += ws ? 1 : 0;
                     st.apply(JournalRecord.map(lba, spare, 0), true);
                     spare++;
                 }
@@ -98,6 +110,20 @@ public class EngineReadBenchmark {
             target = volume.device();
             offset = 0;
         }
+    }
+
+    private Supplier<RemapTable> tables() {
+        if (table.equals("placeholder")) {
+            return TestRemapTable::new;
+        }
+        return () -> {
+            try {
+                return (RemapTable) Class.forName("org.remaptarget.remap.table.IncrementalRemapTable")
+                        .getConstructor().newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("table implementation not available: " + e, e);
+            }
+        };
     }
 
     @Benchmark
