@@ -32,6 +32,7 @@ public final class LogicalUnit {
     private final AtomicReference<PortKey> reservation = new AtomicReference<>();
     private final Set<PortKey> preventers = ConcurrentHashMap.newKeySet();
     private final UnitAttentions unitAttentions = new UnitAttentions();
+    private final PersistentReservations persistentReservations = new PersistentReservations(unitAttentions);
     private final AtomicReference<TaskSet> taskSet = new AtomicReference<>();
     private final ReentrantLock readModifyWrite = new ReentrantLock();
 
@@ -116,6 +117,11 @@ public final class LogicalUnit {
 
     public UnitAttentions unitAttentions() {
         return unitAttentions;
+    }
+
+    /** SPC-4 persistent reservations (they survive resets and nexus loss). */
+    public PersistentReservations persistentReservations() {
+        return persistentReservations;
     }
 
     // ---- SPC-2 reservation ----

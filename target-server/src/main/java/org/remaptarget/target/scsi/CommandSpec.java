@@ -25,6 +25,10 @@ public record CommandSpec(int opcode, int serviceAction, String name, byte[] usa
     public static final int MEDIUM = 1 << 3;
     /** Modifies the medium: DATA PROTECT 27/00 on a read-only LU. */
     public static final int WRITES = 1 << 4;
+    /** Reads the medium: conflicts with exclusive-access persistent reservations held by others. */
+    public static final int PR_READ = 1 << 5;
+    /** Changes the medium or LU state: conflicts with any persistent reservation held by others. */
+    public static final int PR_WRITE = 1 << 6;
 
     public int cdbLength() {
         return usage.length;

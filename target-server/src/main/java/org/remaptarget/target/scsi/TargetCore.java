@@ -18,7 +18,7 @@ import org.remaptarget.target.scsi.spc.SpcCommands;
 /**
  * The SCSI target device: a fixed set of logical units, the command table, and the screening every command goes
  * through before its handler runs (SAM-5 order: LUN exists → unit attention → opcode supported → CDB control byte
- * → reservation conflict → medium ready → write protect → handler).
+ * → SPC-2 then persistent reservation conflict → medium ready → write protect → handler).
  *
  * <p>Owns nothing mutable of its own: per-LU state lives in {@link LogicalUnit}, ordering and aborts in each LU's
  * {@link TaskSet}. Commands to existing LUs run on the executor given at construction; commands to a missing LUN
@@ -138,6 +138,10 @@ public final class TargetCore implements ScsiCore, TargetInfo {
         }
         if (lu != null) {
             if (spec.has(CommandSpec.CONFLICTS) && lu.reservedByOther(cmd.nexus())) {
+                return ScsiResult.status(ScsiResult.RESERVATION_CONFLICT);
+            }
+            if ((spec.flags() & (CommandSpec.PR_READ | CommandSpec.PR_WRITE)) != 0
+                    && !lu.persistentReservations().access(cmd.nexus(), spec.has(CommandSpec.PR_WRITE))) {
                 return ScsiResult.status(ScsiResult.RESERVATION_CONFLICT);
             }
             if (spec.has(CommandSpec.MEDIUM) && !lu.isStarted()) {
