@@ -89,10 +89,20 @@ class ReadWriteCommandsTest {
     }
 
     @Test
-    void writeWithLessDataThanTheCdbNeedsFailsWithInvalidFieldInInformationUnitAndWritesNothing() {
-        ScsiResult r = h.run(rw10(0x2A, 0, 0, 2), pattern(BS + 100, 1));
-        assertSense(r, SenseReason.INVALID_FIELD_IN_INFORMATION_UNIT);
+    void writeWithLessDataThanTheCdbNeedsWritesOnlyTheWholeBlocksReceived() {
+        byte[] d = pattern(BS + 100, 1);
+        ScsiResult r = h.run(rw10(0x2A, 0, 0, 2), d);
+        assertGood(r);
         assertEquals(2L * BS, r.transferLength());
+        assertArrayEquals(java.util.Arrays.copyOf(d, BS), data(h.run(rw10(0x28, 0, 0, 1))));
+        assertArrayEquals(new byte[BS], data(h.run(rw10(0x28, 0, 1, 1))));
+    }
+
+    @Test
+    void writeWithNoDataAtAllWritesNothing() {
+        ScsiResult r = h.run(h.a, 0, rw10(0x2A, 0, 0, 1), new byte[0]);
+        assertGood(r);
+        assertEquals(BS, r.transferLength());
         assertEquals(0, h.device.plainWrites.get());
     }
 
