@@ -224,6 +224,13 @@ class BlockCommandsTest {
     }
 
     @Test
+    void compareAndWriteOfZeroBlocksWithDataIsInvalidFieldInCdb() {
+        ScsiResult r = h.run(caw(0, 0), new byte[2 * BS]);
+        assertSense(r, SenseReason.INVALID_FIELD_IN_CDB);
+        assertEquals(13, fieldPointer(r)[3]);
+    }
+
+    @Test
     void unmapAndGetLbaStatusAreNotSupportedYet() {
         assertSense(h.run(cdb(0x42, 0, 0, 0, 0, 0, 0, 0, 24, 0), new byte[24]), SenseReason.INVALID_OPERATION_CODE);
     }

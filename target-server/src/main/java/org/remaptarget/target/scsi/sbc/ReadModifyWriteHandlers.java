@@ -34,6 +34,11 @@ final class ReadModifyWriteHandlers {
             throw ScsiFailure.cdb(13);
         }
         if (blocks == 0) {
+            // NUMBER OF LOGICAL BLOCKS 0 transfers nothing; Data-Out with it means the field is wrong (an initiator
+            // asking for 256 blocks wraps to 0 in this 8-bit field).
+            if (c.dataOutLength() > 0) {
+                throw ScsiFailure.cdb(13);
+            }
             return ScsiResult.good();
         }
         int half = blocks * bs;
