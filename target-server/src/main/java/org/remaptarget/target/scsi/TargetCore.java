@@ -20,16 +20,19 @@ import org.remaptarget.target.scsi.spc.SpcCommands;
  * through before its handler runs (SAM-5 order: LUN exists → unit attention → opcode supported → CDB control byte
  * → SPC-2 then persistent reservation conflict → medium ready → write protect → handler).
  *
- * <p>Owns nothing mutable of its own: per-LU state lives in {@link LogicalUnit}, ordering and aborts in each LU's
- * {@link TaskSet}. Commands to existing LUs run on the executor given at construction; commands to a missing LUN
+ * <p>Owns the LUN map, replaced copy-on-write (under {@code lunChange}) when LUs are added or removed at run time;
+ * readers take the volatile snapshot without locking. Per-LU state lives in {@link LogicalUnit}, ordering and
+ * aborts in each LU's {@link TaskSet}. Commands to existing LUs run on the executor given at construction; commands to a missing LUN
  * are answered on the caller's thread. No global lock on the I/O path. Thread-safe.
  */
 public final class TargetCore implements ScsiCore, TargetInfo {
     private static final Logger LOG = LogManager.getLogger(TargetCore.class);
 
     private final String targetName;
-    private final Map<Long, LogicalUnit> luns;
-    private final List<Long> lunNumbers;
+    private final Executor executor;
+    private final Object lunChange = new Object();
+    private volatile Map<Long, LogicalUnit> luns;
+    private volatile List<Long> lunNumbers;
     private final CommandTable table;
 
     /**
@@ -39,7 +42,7 @@ public final class TargetCore implements ScsiCore, TargetInfo {
      */
     public TargetCore(String targetName, List<LogicalUnit> luns, Executor executor) {
         this.targetName = Objects.requireNonNull(targetName);
-        Objects.requireNonNull(executor);
+        this.executor = Objects.requireNonNull(executor);
         TreeMap<Long, LogicalUnit> m = new TreeMap<>();
         for (LogicalUnit lu : luns) {
             if (m.put(lu.lun(), lu) != null) {
@@ -67,6 +70,51 @@ public final class TargetCore implements ScsiCore, TargetInfo {
     @Override
     public CommandTable commands() {
         return table;
+    }
+
+    /**
+     * Adds a logical unit while the target runs; every nexus that knows another LU of this target gets REPORTED
+     * LUNS DATA HAS CHANGED (3F/0E) there.
+     */
+    public void addLogicalUnit(LogicalUnit lu) {
+        synchronized (lunChange) {
+            if (luns.containsKey(lu.lun())) {
+                throw new IllegalArgumentException("LUN " + lu.lun() + " already exists");
+            }
+            lu.attach(executor);
+            TreeMap<Long, LogicalUnit> m = new TreeMap<>(luns);
+            m.put(lu.lun(), lu);
+            publish(m);
+        }
+        LOG.info("{}: added {}", targetName, lu);
+    }
+
+    /**
+     * Removes a logical unit while the target runs: its tasks are aborted (and awaited), and the other LUs report
+     * 3F/0E to their nexuses. Returns the removed unit (the caller closes its backend), or null.
+     */
+    public LogicalUnit removeLogicalUnit(long lun) {
+        LogicalUnit lu;
+        synchronized (lunChange) {
+            lu = luns.get(lun);
+            if (lu == null) {
+                return null;
+            }
+            TreeMap<Long, LogicalUnit> m = new TreeMap<>(luns);
+            m.remove(lun);
+            publish(m);
+        }
+        lu.taskSet().abort(t -> true);
+        LOG.info("{}: removed {}", targetName, lu);
+        return lu;
+    }
+
+    private void publish(TreeMap<Long, LogicalUnit> m) {
+        luns = Collections.unmodifiableMap(m);
+        lunNumbers = List.copyOf(m.keySet());
+        for (LogicalUnit other : m.values()) {
+            other.unitAttentions().establishForAll(SenseReason.REPORTED_LUNS_DATA_CHANGED);
+        }
     }
 
     /** The logical unit numbered {@code lun}, or null. */
