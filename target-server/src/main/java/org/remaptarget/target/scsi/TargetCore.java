@@ -18,7 +18,8 @@ import org.remaptarget.target.scsi.spc.SpcCommands;
 /**
  * The SCSI target device: a fixed set of logical units, the command table, and the screening every command goes
  * through before its handler runs (SAM-5 order: LUN exists → unit attention → opcode supported → CDB control byte
- * → SPC-2 then persistent reservation conflict → medium ready → write protect → handler).
+ * → SPC-2 then persistent reservation conflict → medium ready → handler, which checks write protection after
+ * validating its CDB, before any I/O).
  *
  * <p>Owns the LUN map, replaced copy-on-write (under {@code lunChange}) when LUs are added or removed at run time;
  * readers take the volatile snapshot without locking. Per-LU state lives in {@link LogicalUnit}, ordering and
@@ -194,9 +195,6 @@ public final class TargetCore implements ScsiCore, TargetInfo {
             }
             if (spec.has(CommandSpec.MEDIUM) && !lu.isStarted()) {
                 throw ScsiFailure.of(SenseReason.NOT_READY_INITIALIZING_COMMAND_REQUIRED);
-            }
-            if (spec.has(CommandSpec.WRITES) && lu.readOnly()) {
-                throw ScsiFailure.of(SenseReason.WRITE_PROTECTED);
             }
         }
         return spec.handler().execute(cmd);

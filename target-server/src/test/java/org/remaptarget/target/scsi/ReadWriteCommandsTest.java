@@ -186,4 +186,29 @@ class ReadWriteCommandsTest {
         assertSense(ro.run(rw10(0x2A, 0, 0, 1), pattern(BS, 0)), SenseReason.WRITE_PROTECTED);
         assertGood(ro.run(rw10(0x28, 0, 0, 1)));
     }
+
+    @Test
+    void onAReadOnlyLunCdbErrorsAreReportedBeforeWriteProtection() {
+        Harness ro = new Harness(LunSettings.defaults(Harness.IQN, 0).withReadOnly(true));
+        assertSense(ro.run(rw10(0x2A, 0, BLOCKS, 1), pattern(BS, 0)), SenseReason.LBA_OUT_OF_RANGE);
+        assertSense(ro.run(rw10(0x2A, 0x20, 0, 1), pattern(BS, 0)), SenseReason.INVALID_FIELD_IN_CDB);
+        assertSense(ro.run(rw10(0x2A, 0, 0, 0)), SenseReason.WRITE_PROTECTED);
+    }
+
+    @Test
+    void everyMediumModifyingCommandIsRefusedOnAReadOnlyLun() {
+        Harness ro = new Harness(LunSettings.defaults(Harness.IQN, 0).withReadOnly(true));
+        byte[] one = pattern(BS, 0);
+        assertSense(ro.run(cdb(0x0A, 0, 0, 0, 1, 0), one), SenseReason.WRITE_PROTECTED);
+        assertSense(ro.run(rw12(0xAA, 0, 0, 1), one), SenseReason.WRITE_PROTECTED);
+        assertSense(ro.run(rw16(0x8A, 0, 0, 1), one), SenseReason.WRITE_PROTECTED);
+        assertSense(ro.run(rw10(0x2E, 0, 0, 1), one), SenseReason.WRITE_PROTECTED);
+        assertSense(ro.run(rw10(0x41, 0, 0, 1), one), SenseReason.WRITE_PROTECTED);
+        assertSense(ro.run(rw16(0x93, 0, 0, 1), one), SenseReason.WRITE_PROTECTED);
+        assertSense(ro.run(rw16(0x8B, 0, 0, 1), one), SenseReason.WRITE_PROTECTED);
+        byte[] caw = rw16(0x89, 0, 0, 0);
+        caw[13] = 1;
+        assertSense(ro.run(caw, pattern(2 * BS, 0)), SenseReason.WRITE_PROTECTED);
+        assertEquals(0, ro.device.plainWrites.get() + ro.device.fuaWrites.get());
+    }
 }

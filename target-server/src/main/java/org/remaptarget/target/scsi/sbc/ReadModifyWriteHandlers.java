@@ -33,6 +33,7 @@ final class ReadModifyWriteHandlers {
         if (blocks > MAX_COMPARE_AND_WRITE_BLOCKS) {
             throw ScsiFailure.cdb(13);
         }
+        c.requireWritable();
         if (blocks == 0) {
             // NUMBER OF LOGICAL BLOCKS 0 transfers nothing; Data-Out with it means the field is wrong (an initiator
             // asking for 256 blocks wraps to 0 in this 8-bit field).
@@ -77,6 +78,7 @@ final class ReadModifyWriteHandlers {
         if (blocks > lu.settings().maxTransferBlocks()) {
             throw ScsiFailure.cdb(r.lengthOffset());
         }
+        c.requireWritable();
         if (blocks == 0) {
             return ScsiResult.good();
         }

@@ -42,10 +42,14 @@ final class ReadWriteHandler implements CommandHandler {
             throw ScsiFailure.cdb(r.lengthOffset());
         }
         if (blocks == 0) {
+            if (write) {
+                c.requireWritable();
+            }
             return ScsiResult.good();
         }
         int bytes = (int) (blocks * bs);
         if (write) {
+            c.requireWritable();
             // The initiator may send less than the CDB announces (EDTL < transfer length): FCP-4 and libiscsi's
             // residual tests want the command processed up to the data actually sent, never beyond it. Only
             // whole blocks are written; the transport reports the overflow residual from the CDB's length.

@@ -44,6 +44,9 @@ final class VerifyHandler implements CommandHandler {
         if (blocks > lu.settings().maxTransferBlocks()) {
             throw ScsiFailure.cdb(r.lengthOffset());
         }
+        if (writeFirst) {
+            c.requireWritable();
+        }
         if (blocks == 0) {
             return ScsiResult.good();
         }

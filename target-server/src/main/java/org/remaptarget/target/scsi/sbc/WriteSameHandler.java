@@ -50,6 +50,7 @@ final class WriteSameHandler implements CommandHandler {
         if (blocks > lu.settings().maxWriteSameBlocks()) {
             throw ScsiFailure.cdb(r.lengthOffset());
         }
+        c.requireWritable();
         if (c.dataOutLength() < bs) {
             throw ScsiFailure.of(SenseReason.INVALID_FIELD_IN_INFORMATION_UNIT);
         }
