@@ -36,12 +36,15 @@ public final class LogicalUnit {
     private final AtomicReference<TaskSet> taskSet = new AtomicReference<>();
     private final ReentrantLock readModifyWrite = new ReentrantLock();
 
-    /** Commands and bytes, cheap to bump from many threads. */
-    public final LongAdder readCommands = new LongAdder();
-    public final LongAdder writeCommands = new LongAdder();
-    public final LongAdder readBytes = new LongAdder();
-    public final LongAdder writeBytes = new LongAdder();
-    public final LongAdder errors = new LongAdder();
+    private final LongAdder readCommands = new LongAdder();
+    private final LongAdder writeCommands = new LongAdder();
+    private final LongAdder readBytes = new LongAdder();
+    private final LongAdder writeBytes = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+
+    /** A snapshot of the I/O counters. */
+    public record Stats(long readCommands, long writeCommands, long readBytes, long writeBytes, long errors) {
+    }
 
     public LogicalUnit(LunSettings settings, BlockBackend backend) {
         this.settings = settings;
@@ -49,6 +52,28 @@ public final class LogicalUnit {
         this.blockSize = backend.blockSize();
         this.blockCount = backend.blockCount();
         this.mode = new AtomicReference<>(ModeValues.defaults(settings.writeCacheEnabled()));
+    }
+
+    /** Counts one completed read of {@code bytes}. */
+    public void countRead(long bytes) {
+        readCommands.increment();
+        readBytes.add(bytes);
+    }
+
+    /** Counts one completed medium write of {@code bytes}. */
+    public void countWrite(long bytes) {
+        writeCommands.increment();
+        writeBytes.add(bytes);
+    }
+
+    /** Counts one command that ended in CHECK CONDITION. */
+    public void countError() {
+        errors.increment();
+    }
+
+    /** The counters now (each read individually; cheap, never blocks I/O). */
+    public Stats stats() {
+        return new Stats(readCommands.sum(), writeCommands.sum(), readBytes.sum(), writeBytes.sum(), errors.sum());
     }
 
     /** Binds the task set to the target's executor; called once by the core that serves this LU. */

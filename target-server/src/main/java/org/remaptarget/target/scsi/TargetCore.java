@@ -148,7 +148,7 @@ public final class TargetCore implements ScsiCore, TargetInfo {
                     ? r.withTransferLength(cmd.transferLength()) : r;
         } catch (ScsiFailure f) {
             if (lu != null) {
-                lu.errors.increment();
+                lu.countError();
             }
             ScsiResult r = ScsiResult.checkCondition(SenseData.build(f, cmd.descriptorSense()));
             return cmd.transferLength() >= 0 ? r.withTransferLength(cmd.transferLength()) : r;

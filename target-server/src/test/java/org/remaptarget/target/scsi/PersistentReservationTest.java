@@ -24,7 +24,11 @@ class PersistentReservationTest {
     }
 
     private byte[] prin(int sa) {
-        return data(h.run(cdb(0x5E, sa, 0, 0, 0, 0, 0, 0x40, 0, 0)));
+        return prin(h.a, sa);
+    }
+
+    private byte[] prin(Nexus n, int sa) {
+        return data(h.run(n, 0, cdb(0x5E, sa, 0, 0, 0, 0, 0, 0x40, 0, 0), null));
     }
 
     private static long u32(byte[] d, int off) {
@@ -93,7 +97,7 @@ class PersistentReservationTest {
         prout(h.a, 0, 0, 0, K1);
         prout(h.b, 0, 0, 0, K2);
         assertGood(prout(h.b, 4, 3, K2, K1));
-        assertEquals(8, u32(prin(0), 4));
+        assertEquals(8, u32(prin(h.b, 0), 4));
         assertSense(h.run(h.a, 0, cdb(0, 0, 0, 0, 0, 0), null), SenseReason.REGISTRATIONS_PREEMPTED);
     }
 

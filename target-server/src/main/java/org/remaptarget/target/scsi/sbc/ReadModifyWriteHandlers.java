@@ -60,8 +60,7 @@ final class ReadModifyWriteHandlers {
         } finally {
             lock.unlock();
         }
-        lu.writeCommands.increment();
-        lu.writeBytes.add(half);
+        lu.countWrite(half);
         return ScsiResult.goodTransferred(2L * half);
     }
 
@@ -99,8 +98,7 @@ final class ReadModifyWriteHandlers {
         } finally {
             lock.unlock();
         }
-        lu.writeCommands.increment();
-        lu.writeBytes.add(bytes);
+        lu.countWrite(bytes);
         return ScsiResult.goodTransferred(bytes);
     }
 }

@@ -56,15 +56,13 @@ final class ReadWriteHandler implements CommandHandler {
             int have = (int) Math.min(blocks, c.dataOutLength() / bs);
             if (have > 0) {
                 lu.backend().write(r.lba(), have, c.dataOut(), 0, fua || !lu.mode().wce());
-                lu.writeCommands.increment();
-                lu.writeBytes.add((long) have * bs);
+                lu.countWrite((long) have * bs);
             }
             return ScsiResult.goodTransferred(bytes);
         }
         byte[] data = new byte[bytes];
         lu.backend().read(r.lba(), (int) blocks, data, 0);
-        lu.readCommands.increment();
-        lu.readBytes.add(bytes);
+        lu.countRead(bytes);
         return ScsiResult.goodWithData(data, bytes);
     }
 }

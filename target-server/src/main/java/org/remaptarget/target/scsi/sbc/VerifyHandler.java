@@ -56,8 +56,7 @@ final class VerifyHandler implements CommandHandler {
             int have = (int) Math.min(blocks, c.dataOutLength() / bs);
             if (have > 0) {
                 lu.backend().write(r.lba(), have, data, 0, true);
-                lu.writeCommands.increment();
-                lu.writeBytes.add((long) have * bs);
+                lu.countWrite((long) have * bs);
                 compare(lu, r.lba(), have, data, bytchk == 1 ? 1 : 0);
             }
             return ScsiResult.goodTransferred(transfer);

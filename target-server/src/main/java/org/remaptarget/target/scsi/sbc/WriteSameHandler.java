@@ -56,8 +56,7 @@ final class WriteSameHandler implements CommandHandler {
         }
         if (blocks > 0) {
             lu.backend().writeSame(r.lba(), blocks, c.dataOut(), 0, !lu.mode().wce());
-            lu.writeCommands.increment();
-            lu.writeBytes.add(blocks * bs);
+            lu.countWrite(blocks * bs);
         }
         return ScsiResult.goodTransferred(bs);
     }
