@@ -58,10 +58,10 @@ public final class LunHandle {
             if (volume != null && options.prepopulateRemaps() > 0) {
                 prepopulate(volume, options.prepopulateRemaps());
             }
-            LunSettings settings = LunSettings.defaults(target.iqn(), lc.lun()).withReadOnly(lc.readOnly());
-            if (lc.serial() != null) {
-                settings = settings.withSerial(lc.serial());
-            }
+            LunSettings d = LunSettings.defaults(target.iqn(), lc.lun());
+            LunSettings settings = new LunSettings(d.lun(), lc.serial() != null ? lc.serial() : d.serial(),
+                    d.naaId(), d.vendor(), d.product(), d.revision(), lc.readOnly(), d.writeCacheEnabled(),
+                    d.maxTransferBlocks(), d.optimalTransferBlocks(), d.maxWriteSameBlocks());
             LogicalUnit lu = new LogicalUnit(settings, new DeviceBackend(device));
             return new LunHandle(target.iqn(), lc, volume, device, lu);
         } catch (IOException | RuntimeException e) {
