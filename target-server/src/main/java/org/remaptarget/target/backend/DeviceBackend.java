@@ -2,6 +2,7 @@ package org.remaptarget.target.backend;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 import org.remaptarget.remap.device.BlockDevice;
 import org.remaptarget.remap.device.MediumErrorException;
 import org.remaptarget.remap.device.ReallocationFailedException;
@@ -24,10 +25,25 @@ public final class DeviceBackend implements BlockBackend {
 
     private final BlockDevice device;
     private final int blockSize;
+    private final BooleanSupplier failurePredicted;
 
     public DeviceBackend(BlockDevice device) {
+        this(device, () -> false);
+    }
+
+    /**
+     * @param failurePredicted cheap health probe (e.g. the remap volume's "spare space low" state), surfaced as
+     *                         informational exception 5D/00
+     */
+    public DeviceBackend(BlockDevice device, BooleanSupplier failurePredicted) {
         this.device = device;
         this.blockSize = device.blockSize();
+        this.failurePredicted = failurePredicted;
+    }
+
+    @Override
+    public boolean failurePredicted() {
+        return failurePredicted.getAsBoolean();
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.remaptarget.target.backend.BlockBackend;
 import org.remaptarget.target.scsi.Nexus;
+import org.remaptarget.target.scsi.SenseReason;
 import org.remaptarget.target.scsi.TaskSet;
 import org.remaptarget.target.lun.UnitAttentions.PortKey;
 
@@ -35,6 +36,7 @@ public final class LogicalUnit {
     private final PersistentReservations persistentReservations = new PersistentReservations(unitAttentions);
     private final AtomicReference<TaskSet> taskSet = new AtomicReference<>();
     private final ReentrantLock readModifyWrite = new ReentrantLock();
+    private final InformationalExceptions informationalExceptions = new InformationalExceptions();
 
     private final LongAdder readCommands = new LongAdder();
     private final LongAdder writeCommands = new LongAdder();
@@ -142,6 +144,22 @@ public final class LogicalUnit {
 
     public UnitAttentions unitAttentions() {
         return unitAttentions;
+    }
+
+    public InformationalExceptions informationalExceptions() {
+        return informationalExceptions;
+    }
+
+    /**
+     * The informational exception to report to {@code nexus} now (see {@link InformationalExceptions}), or null.
+     * Called after a successful command ({@code onRequest} false) and by REQUEST SENSE ({@code onRequest} true).
+     */
+    public SenseReason pendingInformationalException(Nexus nexus, boolean onRequest) {
+        ModeValues m = mode.get();
+        if (m.dexcpt()) {
+            return null;
+        }
+        return informationalExceptions.pending(m, nexus, backend.failurePredicted(), onRequest);
     }
 
     /** SPC-4 persistent reservations (they survive resets and nexus loss). */

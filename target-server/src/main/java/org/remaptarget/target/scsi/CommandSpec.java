@@ -29,6 +29,8 @@ public record CommandSpec(int opcode, int serviceAction, String name, byte[] usa
     public static final int PR_READ = 1 << 5;
     /** Changes the medium or LU state: conflicts with any persistent reservation held by others. */
     public static final int PR_WRITE = 1 << 6;
+    /** Never carries an informational exception report (identification, sense and mode commands). */
+    public static final int NO_IE = 1 << 7;
 
     public int cdbLength() {
         return usage.length;

@@ -143,7 +143,11 @@ public final class TargetCore implements ScsiCore, TargetInfo {
     ScsiResult execute(ScsiTask task, LogicalUnit lu) {
         Command cmd = new Command(task, lu, this);
         try {
-            ScsiResult r = screenAndRun(cmd, lu);
+            CommandSpec spec = cmd.cdbLength() == 0 ? null : table.lookup(task.cdb());
+            ScsiResult r = screenAndRun(cmd, lu, spec);
+            if (r.status() == ScsiResult.GOOD && lu != null && !spec.has(CommandSpec.NO_IE)) {
+                r = reportInformationalException(cmd, lu, r);
+            }
             return r.transferLength() < 0 && cmd.transferLength() >= 0 && r.dataIn() == null
                     ? r.withTransferLength(cmd.transferLength()) : r;
         } catch (ScsiFailure f) {
@@ -159,12 +163,29 @@ public final class TargetCore implements ScsiCore, TargetInfo {
         }
     }
 
-    private ScsiResult screenAndRun(Command cmd, LogicalUnit lu) throws ScsiFailure {
+    /**
+     * After a successful command: MRIE 2 queues a unit attention for this nexus; 3, 4 and 5 turn this GOOD into
+     * CHECK CONDITION with RECOVERED ERROR or NO SENSE, keeping the data (the command did complete).
+     */
+    private static ScsiResult reportInformationalException(Command cmd, LogicalUnit lu, ScsiResult r) {
+        SenseReason ie = lu.pendingInformationalException(cmd.nexus(), false);
+        if (ie == null) {
+            return r;
+        }
+        if (ie.isUnitAttention()) {
+            lu.unitAttentions().establish(cmd.nexus(), ie);
+            return r;
+        }
+        byte[] sense = SenseData.build(ie, cmd.descriptorSense());
+        return new ScsiResult(ScsiResult.CHECK_CONDITION, sense, r.dataIn(), r.dataInLength(), r.transferLength(),
+                false);
+    }
+
+    private ScsiResult screenAndRun(Command cmd, LogicalUnit lu, CommandSpec spec) throws ScsiFailure {
         byte[] cdb = cmd.task().cdb();
         if (cdb.length == 0) {
             throw ScsiFailure.of(SenseReason.INVALID_OPERATION_CODE);
         }
-        CommandSpec spec = table.lookup(cdb);
         if (lu == null && (spec == null || !spec.has(CommandSpec.ANY_LUN))) {
             throw ScsiFailure.of(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED);
         }
