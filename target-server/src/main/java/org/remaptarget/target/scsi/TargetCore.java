@@ -155,7 +155,10 @@ public final class TargetCore implements ScsiCore, TargetInfo {
                 lu.countError();
             }
             ScsiResult r = ScsiResult.checkCondition(SenseData.build(f, cmd.descriptorSense()));
-            return cmd.transferLength() >= 0 ? r.withTransferLength(cmd.transferLength()) : r;
+            // Data-Out commands report the CDB's length so the transport sets residuals against what it received;
+            // a failed Data-In command transferred nothing (residual from an empty Data-In).
+            boolean dataOut = task.writeExpected() || task.dataOutLength() > 0;
+            return dataOut && cmd.transferLength() >= 0 ? r.withTransferLength(cmd.transferLength()) : r;
         } catch (RuntimeException e) {
             LOG.warn("{}: internal error executing {}", lu, task, e);
             return ScsiResult.checkCondition(

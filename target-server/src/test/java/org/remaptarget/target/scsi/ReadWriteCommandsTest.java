@@ -211,4 +211,15 @@ class ReadWriteCommandsTest {
         assertSense(ro.run(caw, pattern(2 * BS, 0)), SenseReason.WRITE_PROTECTED);
         assertEquals(0, ro.device.plainWrites.get() + ro.device.fuaWrites.get());
     }
+
+    @Test
+    void aFailedWriteReportsTheCdbLengthForResidualsAndAFailedReadReportsNone() {
+        ScsiResult w = h.run(rw10(0x2A, 0, BLOCKS, 2), pattern(2 * BS, 0));
+        assertSense(w, SenseReason.LBA_OUT_OF_RANGE);
+        assertEquals(2L * BS, w.transferLength());
+        ScsiResult r = h.run(rw10(0x28, 0, BLOCKS, 2));
+        assertSense(r, SenseReason.LBA_OUT_OF_RANGE);
+        assertEquals(-1, r.transferLength());
+        assertEquals(0, r.dataInLength());
+    }
 }
