@@ -40,6 +40,11 @@ public interface BlockBackend extends AutoCloseable {
         return false;
     }
 
+    /** The grown defect list (remapped LBAs, ascending), or null when the storage keeps none. */
+    default long[] grownDefects() {
+        return null;
+    }
+
     /** Releases the storage. */
     @Override
     void close() throws Exception;

@@ -2,7 +2,6 @@ package org.remaptarget.target.backend;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.function.BooleanSupplier;
 import org.remaptarget.remap.device.BlockDevice;
 import org.remaptarget.remap.device.MediumErrorException;
 import org.remaptarget.remap.device.ReallocationFailedException;
@@ -25,25 +24,27 @@ public final class DeviceBackend implements BlockBackend {
 
     private final BlockDevice device;
     private final int blockSize;
-    private final BooleanSupplier failurePredicted;
+    private final BackendHealth health;
 
     public DeviceBackend(BlockDevice device) {
-        this(device, () -> false);
+        this(device, BackendHealth.NONE);
     }
 
-    /**
-     * @param failurePredicted cheap health probe (e.g. the remap volume's "spare space low" state), surfaced as
-     *                         informational exception 5D/00
-     */
-    public DeviceBackend(BlockDevice device, BooleanSupplier failurePredicted) {
+    /** @param health the storage's own health report (failure prediction, grown defect list) */
+    public DeviceBackend(BlockDevice device, BackendHealth health) {
         this.device = device;
         this.blockSize = device.blockSize();
-        this.failurePredicted = failurePredicted;
+        this.health = health;
     }
 
     @Override
     public boolean failurePredicted() {
-        return failurePredicted.getAsBoolean();
+        return health.failurePredicted();
+    }
+
+    @Override
+    public long[] grownDefects() {
+        return health.grownDefects();
     }
 
     @Override

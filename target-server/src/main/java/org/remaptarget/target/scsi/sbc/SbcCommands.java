@@ -38,6 +38,8 @@ public final class SbcCommands {
                 spec(0x2F, "VERIFY(10)", rw10(0x2F, 0x16), READS, new VerifyHandler(10, false)),
                 spec(0x34, "PRE-FETCH(10)", rw10(0x34, 0x02), READS, CacheHandlers::preFetch10),
                 spec(0x35, "SYNCHRONIZE CACHE(10)", rw10(0x35, 0x02), SYNC, CacheHandlers::synchronizeCache10),
+                spec(0x37, "READ DEFECT DATA(10)", usage(0x37, 0, 0x1F, 0, 0, 0, 0, 0xFF, 0xFF, 0x04), CONFLICTS,
+                        new DefectDataHandler(false)),
                 spec(0x41, "WRITE SAME(10)", rw10(0x41, 0x00), WRITE, new WriteSameHandler(10)),
                 spec(0x88, "READ(16)", rw16(0x88, 0x18), READS, new ReadWriteHandler(16, false)),
                 spec(0x89, "COMPARE AND WRITE", usage(0x89, 0x18, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
@@ -54,7 +56,9 @@ public final class SbcCommands {
                 spec(0xA8, "READ(12)", rw12(0xA8, 0x18), READS, new ReadWriteHandler(12, false)),
                 spec(0xAA, "WRITE(12)", rw12(0xAA, 0x18), WRITE, new ReadWriteHandler(12, true)),
                 spec(0xAE, "WRITE AND VERIFY(12)", rw12(0xAE, 0x12), WRITE, new VerifyHandler(12, true)),
-                spec(0xAF, "VERIFY(12)", rw12(0xAF, 0x16), READS, new VerifyHandler(12, false)));
+                spec(0xAF, "VERIFY(12)", rw12(0xAF, 0x16), READS, new VerifyHandler(12, false)),
+                spec(0xB7, "READ DEFECT DATA(12)", usage(0xB7, 0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                        0, 0x04), CONFLICTS, new DefectDataHandler(true)));
     }
 
     private static CommandSpec spec(int op, String name, byte[] usage, int flags,
