@@ -437,4 +437,80 @@ class IscsiServerTest {
         assertEquals(0, leftovers);
         assertFalse(server.boundAddresses().isEmpty());
     }
+
+    @Test
+    void longSendTargetsAnswerIsSentInPiecesWithTheContinueBit() throws IOException {
+        List<TargetEntry> many = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            many.add(new TargetEntry("iqn.2024-01.org.remaptarget:target-number-" + i, "", core));
+        }
+        server = new IscsiServer(IscsiSettings.defaults().toBuilder()
+                .portals(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))).build(),
+                TargetDirectory.of(many));
+        server.start();
+        TestInitiator t = connect();
+        assertEquals(0, t.login("iqn.test:host", ISID, null, Map.of("MaxRecvDataSegmentLength", "512"))
+                .statusClass());
+        int itt = t.nextItt();
+        t.send(new TextRequestPdu(true, true, false, 0, itt, Bhs.RESERVED_TAG, t.cmdSN, t.expStatSN,
+                "SendTargets=All\0".getBytes(StandardCharsets.US_ASCII)));
+        StringBuilder all = new StringBuilder();
+        int pieces = 0;
+        while (true) {
+            TextResponsePdu r = (TextResponsePdu) t.receive(2000);
+            assertTrue(r.data().length <= 512);
+            all.append(new String(r.data(), StandardCharsets.UTF_8));
+            pieces++;
+            if (r.finalFlag()) {
+                assertFalse(r.continueFlag());
+                break;
+            }
+            assertTrue(r.continueFlag());
+            t.send(new TextRequestPdu(true, true, false, 0, itt, r.targetTransferTag(), t.cmdSN, t.expStatSN,
+                    Pdu.NO_BYTES));
+        }
+        assertTrue(pieces > 1);
+        for (int i = 0; i < 40; i++) {
+            assertTrue(all.toString().contains("TargetName=iqn.2024-01.org.remaptarget:target-number-" + i + "\0"));
+        }
+    }
+
+    @Test
+    void crc32cDigestsProtectEveryPduOnceNegotiated() throws IOException {
+        start();
+        TestInitiator t = loggedIn(Map.of("HeaderDigest", "CRC32C,None", "DataDigest", "CRC32C"));
+        byte[] data = new byte[4096];
+        new Random(11).nextBytes(data);
+        t.send(t.command(TestInitiator.write10(100, 8), false, true, data.length, data, true));
+        assertEquals(ScsiResult.GOOD, ((ScsiResponsePdu) t.receive(2000)).status());
+        t.send(t.command(TestInitiator.read10(100, 8), true, false, data.length, null, true));
+        assertArrayEquals(data, ((DataInPdu) t.receive(2000)).data());
+    }
+
+    @Test
+    void immediateCommandIsExecutedWithoutAdvancingTheWindow() throws IOException {
+        start();
+        TestInitiator t = loggedIn(Map.of());
+        int exp = t.cmdSN;
+        t.send(new ScsiCommandPdu(true, true, false, false, 1, 0, t.nextItt(), 0, exp, t.expStatSN,
+                TestInitiator.testUnitReady(), -1, Pdu.NO_BYTES));
+        ScsiResponsePdu r = (ScsiResponsePdu) t.receive(2000);
+        assertEquals(ScsiResult.GOOD, r.status());
+        assertEquals(exp, r.expCmdSN());
+    }
+
+    @Test
+    void connectionThatNeverLogsInIsDroppedAfterTheLoginTimeout() throws IOException {
+        start(IscsiSettings.defaults().toBuilder().loginTimeout(Duration.ofMillis(300))
+                .nopIn(Duration.ofMillis(200), Duration.ofSeconds(5)));
+        TestInitiator t = connect();
+        assertTrue(t.closedWithin(3000));
+    }
+
+    @Test
+    void constructorDoesNoIo() {
+        IscsiServer s = new IscsiServer(IscsiSettings.defaults(), TargetDirectory.of(List.of()));
+        assertTrue(s.boundAddresses().isEmpty());
+        s.close();
+    }
 }
