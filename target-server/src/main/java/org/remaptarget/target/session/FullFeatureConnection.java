@@ -115,6 +115,11 @@ public final class FullFeatureConnection {
         if (op == Opcode.NOP_OUT && ip.initiatorTaskTag() == Bhs.RESERVED_TAG) {
             return nop.handle(ip, header); // a reply to our NOP-In or a no-op: carries no CmdSN
         }
+        if (!ip.immediate() && !session.window().inWindow(ip.cmdSN())) {
+            LOG.debug("{}: CmdSN {} outside [{}, {}], dropped", session, ip.cmdSN(), session.window().expCmdSN(),
+                    session.window().maxCmdSN());
+            return true; // RFC 7143 §4.2.2.1: silently ignored
+        }
         if (op == Opcode.SCSI_COMMAND && !scsi.arrive((ScsiCommandPdu) ip, header)) {
             return false;
         }

@@ -66,12 +66,16 @@ final class ScsiCommandHandler {
             return true;
         }
         boolean writing = cmd.write() && edtl > 0;
-        byte[] buffer = writing ? new byte[(int) edtl] : null;
+        // all the data came as immediate data: the decoder's fresh array is the buffer, no copy
+        boolean whole = writing && immediate == edtl;
+        byte[] buffer = whole ? cmd.data() : writing ? new byte[(int) edtl] : null;
         int unsolicitedLimit = writing ? (int) Math.min(edtl, params.firstBurstLength()) : 0;
         CommandTask task = new CommandTask(cmd, Lun.toNumber(cmd.lun()), (int) Math.min(edtl, Integer.MAX_VALUE),
                 buffer, unsolicitedLimit);
         if (immediate > 0) {
-            System.arraycopy(cmd.data(), 0, buffer, 0, immediate);
+            if (!whole) {
+                System.arraycopy(cmd.data(), 0, buffer, 0, immediate);
+            }
             task.received = immediate;
         }
         task.unsolicitedOpen = writing && !cmd.finalFlag() && !params.initialR2T()
