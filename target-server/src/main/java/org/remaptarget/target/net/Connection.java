@@ -179,7 +179,8 @@ final class Connection implements PduSink, LoginEnvironment, Runnable {
         decoder.setDigests(p.headerDigest(), p.dataDigest());
         decoder.setMaxDataSegmentLength(p.targetMaxRecvDataSegmentLength());
         session = s;
-        fullFeature = new FullFeatureConnection(s, this, server.targets(), server.targetAddresses(localAddress()));
+        fullFeature = new FullFeatureConnection(s, this, server.targets(), server.targetAddresses(localAddress()),
+                login.identity().cid());
         s.attach(this);
         LOG.info("{}: {} in full feature phase", name, s);
     }

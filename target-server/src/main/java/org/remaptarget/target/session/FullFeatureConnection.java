@@ -31,6 +31,7 @@ public final class FullFeatureConnection {
     private final Session session;
     private final PduSink sink;
     private final NegotiatedParameters params;
+    private final int cid;
     private final PduHandler[] ordered = new PduHandler[64];
     private final ScsiCommandHandler scsi;
     private final NopHandler nop;
@@ -43,10 +44,12 @@ public final class FullFeatureConnection {
      * @param sink            the connection's writer
      * @param directory       the targets (for SendTargets)
      * @param targetAddresses this connection's portal addresses for SendTargets ("ip:port,tpgt")
+     * @param cid             this connection's CID
      */
     public FullFeatureConnection(Session session, PduSink sink, TargetDirectory directory,
-                                 List<String> targetAddresses) {
+                                 List<String> targetAddresses, int cid) {
         this.session = session;
+        this.cid = cid;
         this.sink = sink;
         this.params = session.parameters();
         this.scsi = new ScsiCommandHandler(this);
@@ -67,6 +70,10 @@ public final class FullFeatureConnection {
 
     PduSink sink() {
         return sink;
+    }
+
+    int cid() {
+        return cid;
     }
 
     NegotiatedParameters parameters() {
