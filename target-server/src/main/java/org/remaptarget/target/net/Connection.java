@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Optional;
+import java.util.ArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.logging.log4j.LogManager;
@@ -33,29 +35,50 @@ import org.remaptarget.target.session.SessionRegistry;
 import org.remaptarget.target.session.TargetEntry;
 
 /**
- * One TCP connection: its reader thread (decode → login state machine, then full feature handlers) and its
- * serialised writer (the {@link PduSink}: a lock around StatSN stamping, encoding and the gathering write, so wire
- * order equals StatSN order). Implements the login's {@link LoginEnvironment} against the server's registry.
+ * One TCP connection: a reader thread (decode → login state machine, then full feature handlers) and a serialised,
+ * combining writer: senders (reader, SCSI completion threads, timer) enqueue, then whoever gets {@code writeLock}
+ * writes everything queued — stamping StatSN/ExpCmdSN/MaxCmdSN in queue order (so wire order equals StatSN order)
+ * and batching PDUs into one gathering write. A sender that finds the lock taken returns at once (the holder writes
+ * its PDUs), so at most one thread per connection can be held up by a slow initiator, and the common case has no
+ * thread hand-off.
  *
- * <p>Locks: {@code writeLock} only around one send batch. {@link #close} never takes it: closing the channel
- * unblocks a stuck writer and the reader. Invariant: after the reader thread ends, the session (if any) is closed
- * and the connection is out of the server's set.
+ * <p>Closing: {@link #close} is graceful (queued PDUs such as a Logout Response are written first, then the socket
+ * closes); the timer, and the reader as it ends, turn a graceful close that does not finish within
+ * {@link #CLOSE_GRACE_NANOS} into {@link #abort}, which closes the socket at once. Invariant: when the reader thread
+ * ends, the socket is closed, the session (if any) is closed and the connection has left the server's set.
  */
 final class Connection implements PduSink, LoginEnvironment, Runnable {
     private static final Logger LOG = LogManager.getLogger(Connection.class);
     private static final int LOGIN_MAX_SEGMENT = 8192;
+    private static final long CLOSE_GRACE_NANOS = 2_000_000_000L;
+    private static final int MAX_BATCH = 64;
+    private static final Object CLOSE = new Object();
+
+    /** Queue item: a login response (StatSN stamped, window numbers kept). */
+    private record LoginItem(LoginResponsePdu pdu) {
+    }
+
+    /** Queue item: switch the outgoing digests (after the final login response). */
+    private record DigestItem(boolean header, boolean data) {
+    }
 
     private final IscsiServer server;
     private final SocketChannel channel;
     private final String name;
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock writeLock = new ReentrantLock();
+    /** Writer state, guarded by writeLock. */
+    private final List<ByteBuffer> out = new ArrayList<>();
+    private int statSN;
+    private boolean statSNStarted;
+    private boolean headerDigest;
+    private boolean dataDigest;
+    private volatile long closeRequestedAt;
     private final PduDecoder decoder = new PduDecoder(LOGIN_MAX_SEGMENT);
     private final LoginStateMachine login;
     private final long loginDeadlineNanos;
-    private int statSN;
-    private boolean statSNStarted;
-    private boolean sendHeaderDigest;
-    private boolean sendDataDigest;
+    private boolean loginStarted;
+    private volatile int firstStatSN;
     private int loginCmdSN;
     private Session pendingSession;
     private volatile Session session;
@@ -114,6 +137,7 @@ final class Connection implements PduSink, LoginEnvironment, Runnable {
             LOG.error("{}: internal error, dropping the connection", name, e);
         } finally {
             close(reason);
+            awaitClosed();
             FullFeatureConnection ffp = fullFeature;
             if (ffp != null) {
                 ffp.connectionLost(reason);
@@ -123,6 +147,94 @@ final class Connection implements PduSink, LoginEnvironment, Runnable {
             server.connectionEnded(this);
             LOG.debug("{}: ended: {}", name, reason);
         }
+    }
+
+    /**
+     * Writes queued PDUs unless another thread is already doing so (that thread re-checks the queue after
+     * releasing the lock, so nothing is stranded). Whoever holds the lock writes everything queued, in order.
+     */
+    private void drain() {
+        while (!queue.isEmpty() && !closed) {
+            if (!writeLock.tryLock()) {
+                return;
+            }
+            try {
+                writeQueued();
+            } catch (IOException e) {
+                LOG.debug("{}: write failed: {}", name, e.getMessage());
+                abort();
+            } catch (RuntimeException e) {
+                LOG.error("{}: internal error in the writer", name, e);
+                abort();
+            } finally {
+                writeLock.unlock();
+            }
+        }
+        if (closed) {
+            queue.clear();
+        }
+    }
+
+    /** Stamps, encodes and writes everything queued, in batches of one gathering write. Holds writeLock. */
+    private void writeQueued() throws IOException {
+        Object item;
+        int inBatch = 0;
+        while ((item = queue.poll()) != null) {
+            if (item == CLOSE) {
+                flush(out);
+                abort();
+                return;
+            }
+            if (item instanceof DigestItem d) {
+                flush(out);
+                inBatch = 0;
+                headerDigest = d.header();
+                dataDigest = d.data();
+                continue;
+            }
+            TargetPdu stamped;
+            if (item instanceof LoginItem l) {
+                if (!statSNStarted) {
+                    statSNStarted = true;
+                    statSN = firstStatSN;
+                }
+                LoginResponsePdu r = l.pdu();
+                stamped = r.withNumbers(statSN++, r.expCmdSN(), r.maxCmdSN());
+            } else {
+                Session s = session;
+                TargetPdu p = (TargetPdu) item;
+                int sn = p.advancesStatSN() ? statSN++ : statSN;
+                stamped = p.withNumbers(sn, s.window().expCmdSN(), s.window().maxCmdSN());
+            }
+            for (ByteBuffer b : PduEncoder.encode(stamped, headerDigest, dataDigest)) {
+                out.add(b);
+            }
+            if (++inBatch == MAX_BATCH) {
+                flush(out);
+                inBatch = 0;
+            }
+        }
+        flush(out);
+    }
+
+    private void flush(List<ByteBuffer> out) throws IOException {
+        if (out.isEmpty()) {
+            return;
+        }
+        ByteBuffer[] bufs = out.toArray(new ByteBuffer[0]);
+        long remaining = 0;
+        for (ByteBuffer b : bufs) {
+            remaining += b.remaining();
+        }
+        int first = 0;
+        while (remaining > 0) {
+            long n = channel.write(bufs, first, bufs.length - first);
+            remaining -= n;
+            while (first < bufs.length && !bufs[first].hasRemaining()) {
+                first++;
+            }
+        }
+        out.clear();
     }
 
     private boolean onFailure(DecodeFailure f) {
@@ -143,9 +255,9 @@ final class Connection implements PduSink, LoginEnvironment, Runnable {
             return false; // RFC 7143 §6.3: only Login Requests before full feature phase
         }
         loginCmdSN = req.cmdSN();
-        if (!statSNStarted) {
-            statSNStarted = true;
-            statSN = req.expStatSN();
+        if (!loginStarted) {
+            loginStarted = true;
+            firstStatSN = req.expStatSN();
         }
         LoginStep step = login.onRequest(req);
         sendLogin(step.response());
@@ -169,16 +281,11 @@ final class Connection implements PduSink, LoginEnvironment, Runnable {
     private void enterFullFeature(NegotiatedParameters p) {
         Session s = pendingSession;
         pendingSession = null;
-        writeLock.lock();
-        try {
-            sendHeaderDigest = p.headerDigest();
-            sendDataDigest = p.dataDigest();
-        } finally {
-            writeLock.unlock();
-        }
+        session = s;
+        queue.add(new DigestItem(p.headerDigest(), p.dataDigest()));
+        drain();
         decoder.setDigests(p.headerDigest(), p.dataDigest());
         decoder.setMaxDataSegmentLength(p.targetMaxRecvDataSegmentLength());
-        session = s;
         fullFeature = new FullFeatureConnection(s, this, server.targets(), server.targetAddresses(localAddress()),
                 login.identity().cid());
         s.attach(this);
@@ -222,66 +329,64 @@ final class Connection implements PduSink, LoginEnvironment, Runnable {
     // ---- PduSink ----
 
     private void sendLogin(LoginResponsePdu r) {
-        writeLock.lock();
-        try {
-            write(r.withNumbers(statSN++, r.expCmdSN(), r.maxCmdSN()));
-        } catch (IOException e) {
-            close("write failed: " + e.getMessage());
-        } finally {
-            writeLock.unlock();
+        if (closeRequestedAt == 0) {
+            queue.add(new LoginItem(r));
+            drain();
         }
     }
 
     @Override
     public void send(TargetPdu pdu) {
-        sendAll(List.of(pdu));
+        if (closeRequestedAt == 0) {
+            queue.add(pdu);
+            drain();
+        }
     }
 
     @Override
     public void sendAll(List<TargetPdu> pdus) {
-        if (closed) {
-            return;
-        }
-        Session s = session;
-        writeLock.lock();
-        try {
-            for (TargetPdu p : pdus) {
-                int exp = s == null ? loginCmdSN : s.window().expCmdSN();
-                int max = s == null ? loginCmdSN : s.window().maxCmdSN();
-                int sn = p.advancesStatSN() ? statSN++ : statSN;
-                write(p.withNumbers(sn, exp, max));
-            }
-        } catch (IOException e) {
-            close("write failed: " + e.getMessage());
-        } finally {
-            writeLock.unlock();
+        if (closeRequestedAt == 0) {
+            queue.addAll(pdus);
+            drain();
         }
     }
 
-    private void write(TargetPdu pdu) throws IOException {
-        if (closed) {
-            return;
-        }
-        ByteBuffer[] bufs = PduEncoder.encode(pdu, sendHeaderDigest, sendDataDigest);
-        long remaining = 0;
-        for (ByteBuffer b : bufs) {
-            remaining += b.remaining();
-        }
-        while (remaining > 0) {
-            long n = channel.write(bufs);
-            if (n < 0) {
-                throw new IOException("channel closed");
-            }
-            remaining -= n;
-        }
-    }
-
+    /** Graceful close: PDUs queued so far are still written, then the socket closes. Idempotent. */
     @Override
-    public void close(String reason) {
+    public synchronized void close(String reason) {
+        if (closeRequestedAt != 0) {
+            return;
+        }
+        closeRequestedAt = System.nanoTime() | 1;
+        LOG.debug("{}: closing: {}", name, reason);
+        queue.add(CLOSE);
+        drain();
+    }
+
+    /** Lets a graceful close finish writing (bounded by the grace period), then closes the socket for sure. */
+    private void awaitClosed() {
+        long deadline = System.nanoTime() + CLOSE_GRACE_NANOS;
+        while (!closed && System.nanoTime() - deadline < 0) {
+            drain();
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        abort();
+    }
+
+    /** Immediate close: the socket closes now, unblocking both threads. Idempotent. */
+    void abort() {
         if (closed) {
             return;
         }
         closed = true;
+        if (closeRequestedAt == 0) {
+            closeRequestedAt = System.nanoTime() | 1;
+        }
         try {
             channel.close();
         } catch (IOException e) {
@@ -295,6 +400,13 @@ final class Connection implements PduSink, LoginEnvironment, Runnable {
 
     /** Timer tick: login deadline and keep-alive. */
     void tick(long nowNanos) {
+        long closing = closeRequestedAt;
+        if (closing != 0) {
+            if (nowNanos - closing > CLOSE_GRACE_NANOS) {
+                abort();
+            }
+            return;
+        }
         FullFeatureConnection ffp = fullFeature;
         IscsiSettings s = server.settings();
         if (ffp == null) {

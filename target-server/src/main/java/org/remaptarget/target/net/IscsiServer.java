@@ -134,17 +134,17 @@ public final class IscsiServer implements AutoCloseable {
                     ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
                     String name = "iscsi-conn-" + format((InetSocketAddress) ch.getRemoteAddress());
                     Connection c = new Connection(this, ch, name, System.nanoTime());
-                    Thread t = new Thread(c, name);
-                    t.setDaemon(true);
+                    Thread reader = new Thread(c, name);
+                    reader.setDaemon(true);
                     synchronized (this) {
                         if (closed) {
                             ch.close();
                             return;
                         }
                         connections.add(c);
-                        threads.add(t);
+                        threads.add(reader);
                     }
-                    t.start();
+                    reader.start();
                 } catch (IOException e) {
                     LOG.debug("accept setup failed", e);
                     ch.close();
@@ -161,6 +161,7 @@ public final class IscsiServer implements AutoCloseable {
         }
     }
 
+    /** Called by a connection's reader thread as it ends (the socket is closed by then). */
     void connectionEnded(Connection c) {
         connections.remove(c);
         threads.remove(Thread.currentThread());
@@ -212,7 +213,7 @@ public final class IscsiServer implements AutoCloseable {
                 }
             }
             for (Connection c : connections) {
-                c.close("server shutting down");
+                c.abort();
             }
             toJoin = new ArrayList<>(threads);
         }

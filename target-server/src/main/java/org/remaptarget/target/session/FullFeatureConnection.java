@@ -98,6 +98,9 @@ public final class FullFeatureConnection {
      * Handles one decoded PDU. Returns false when the connection must close (logout done or fatal protocol error).
      */
     public boolean handle(Pdu pdu, byte[] header) {
+        if (session.isClosed()) {
+            return false; // closed under us (reinstatement, reset): nothing more is executed for it
+        }
         nop.heard();
         if (!(pdu instanceof InitiatorPdu ip)) {
             reject(RejectReason.PROTOCOL_ERROR, header, "RFC 7143 §11.1: target PDU sent by initiator");
