@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.remaptarget.target.pdu.LoginRequestPdu;
 import org.remaptarget.target.pdu.LoginResponsePdu;
 import org.remaptarget.target.pdu.Pdu;
+import org.remaptarget.target.text.KeyDefinition;
 import org.remaptarget.target.text.KeyDefinition.Phase;
 import org.remaptarget.target.text.KeyTable;
 import org.remaptarget.target.text.KeyValue;
@@ -74,6 +75,11 @@ public final class LoginStateMachine {
             }
             if (req.currentStage() != STAGE_SECURITY && req.currentStage() != STAGE_OPERATIONAL) {
                 return fail(req, LoginStatus.INITIATOR_ERROR, "RFC 7143 §6.3: first CSG must be 0 or 1");
+            }
+            if (req.currentStage() == STAGE_OPERATIONAL
+                    && !KeyDefinition.listValues(config.authenticator().methods()).contains("None")) {
+                return fail(req, LoginStatus.AUTHENTICATION_FAILURE, "security stage skipped but authentication"
+                        + " is required");
             }
             started = true;
             stage = req.currentStage();

@@ -513,4 +513,19 @@ class IscsiServerTest {
         assertTrue(s.boundAddresses().isEmpty());
         s.close();
     }
+
+    @Test
+    void initiatorThatStopsReadingDoesNotStallOtherSessions() throws IOException {
+        start();
+        TestInitiator stalled = loggedIn(Map.of("MaxRecvDataSegmentLength", "262144"));
+        for (int i = 0; i < 64; i++) {
+            stalled.send(stalled.command(TestInitiator.read10(0, 2048), true, false, 1 << 20, null, true));
+        }
+        TestInitiator other = connect();
+        assertEquals(0, other.login("iqn.test:other", ISID + 99, IQN, Map.of()).statusClass());
+        for (int i = 0; i < 20; i++) {
+            other.send(other.command(TestInitiator.read10(i, 8), true, false, 4096, null, true));
+            assertEquals(4096, ((DataInPdu) other.receive(2000)).dataLength());
+        }
+    }
 }
