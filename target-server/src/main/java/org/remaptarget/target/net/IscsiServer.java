@@ -23,6 +23,7 @@ import org.remaptarget.target.login.Authenticator;
 import org.remaptarget.target.session.Session;
 import org.remaptarget.target.session.SessionRegistry;
 import org.remaptarget.target.session.TargetDirectory;
+import org.remaptarget.target.session.WriteBudget;
 
 /**
  * The iSCSI target server: listens on every portal, runs one reader thread per connection (blocking NIO), one
@@ -57,7 +58,7 @@ public final class IscsiServer implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings);
         this.targets = Objects.requireNonNull(targets);
         this.authenticator = Objects.requireNonNull(authenticator);
-        this.registry = new SessionRegistry(settings.maxSessions());
+        this.registry = new SessionRegistry(settings.maxSessions(), new WriteBudget(settings.maxWriteBufferBytes()));
     }
 
     IscsiSettings settings() {

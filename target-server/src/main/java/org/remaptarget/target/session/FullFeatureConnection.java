@@ -52,7 +52,7 @@ public final class FullFeatureConnection {
         this.cid = cid;
         this.sink = sink;
         this.params = session.parameters();
-        this.scsi = new ScsiCommandHandler(this);
+        this.scsi = new ScsiCommandHandler(this, session.writeBudget());
         this.nop = new NopHandler(this);
         TextHandler text = new TextHandler(this, directory, targetAddresses);
         TaskManagementHandler tmf = new TaskManagementHandler(this);

@@ -528,4 +528,30 @@ class IscsiServerTest {
             assertEquals(4096, ((DataInPdu) other.receive(2000)).dataLength());
         }
     }
+
+    @Test
+    void writesBeyondTheMemoryBudgetWaitForR2TsInsteadOfFailing() throws Exception {
+        start(IscsiSettings.defaults().toBuilder().maxWriteBufferBytes(1 << 20));
+        TestInitiator t = loggedIn(Map.of("InitialR2T", "Yes", "ImmediateData", "No",
+                "MaxRecvDataSegmentLength", "262144", "MaxBurstLength", "16776192"));
+        int size = 768 * 1024;
+        ScsiCommandPdu a = t.command(TestInitiator.write10(0, size / 512), false, true, size, null, true);
+        ScsiCommandPdu b = t.command(TestInitiator.write10(2048, size / 512), false, true, size, null, true);
+        t.send(a);
+        t.send(b);
+        R2tPdu first = assertInstanceOf(R2tPdu.class, t.receive(2000));
+        assertEquals(a.initiatorTaskTag(), first.initiatorTaskTag());
+        assertNull(t.poll(300), "the second write waits for memory");
+        byte[] chunk = new byte[262144];
+        for (int off = 0; off < size; off += chunk.length) {
+            t.send(new DataOutPdu(off + chunk.length >= size, a.lun(), a.initiatorTaskTag(),
+                    first.targetTransferTag(), t.expStatSN, off / chunk.length, off, chunk));
+        }
+        List<Pdu> next = List.of(t.receive(2000), t.receive(2000));
+        ScsiResponsePdu done = (ScsiResponsePdu) next.stream().filter(p -> p instanceof ScsiResponsePdu)
+                .findFirst().orElseThrow();
+        assertEquals(a.initiatorTaskTag(), done.initiatorTaskTag());
+        R2tPdu second = (R2tPdu) next.stream().filter(p -> p instanceof R2tPdu).findFirst().orElseThrow();
+        assertEquals(b.initiatorTaskTag(), second.initiatorTaskTag());
+    }
 }
