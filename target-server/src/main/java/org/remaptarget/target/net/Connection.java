@@ -27,6 +27,7 @@ import org.remaptarget.target.pdu.LoginResponsePdu;
 import org.remaptarget.target.pdu.PduDecoder;
 import org.remaptarget.target.pdu.PduEncoder;
 import org.remaptarget.target.pdu.RejectPdu;
+import org.remaptarget.target.pdu.RejectReason;
 import org.remaptarget.target.pdu.TargetPdu;
 import org.remaptarget.target.session.FullFeatureConnection;
 import org.remaptarget.target.session.PduSink;
@@ -239,10 +240,17 @@ final class Connection implements PduSink, LoginEnvironment, Runnable {
 
     private boolean onFailure(DecodeFailure f) {
         LOG.debug("{}: bad PDU: {}", name, f.rule());
-        if (f.rejectReason() != 0 && fullFeature != null) {
+        FullFeatureConnection ffp = fullFeature;
+        if (ffp == null) {
+            return false; // before full feature phase every malformed PDU ends the login
+        }
+        if (f.rejectReason() == RejectReason.DATA_DIGEST_ERROR && !f.fatal()) {
+            return ffp.dataDigestError(f.header());
+        }
+        if (f.rejectReason() != 0) {
             send(RejectPdu.of(f.rejectReason(), f.header()));
         }
-        return !f.fatal() && fullFeature != null;
+        return !f.fatal();
     }
 
     private boolean dispatch(DecodeResult.Decoded d) {

@@ -165,6 +165,33 @@ public final class FullFeatureConnection {
         return true;
     }
 
+    /**
+     * A PDU arrived with a bad data digest (RFC 7143 §7.8). It is rejected; at ERL 0 nothing can be retransmitted,
+     * so a Data-Out's command, or a SCSI command carrying the bad immediate data, ends with "target failure", and a
+     * non-immediate command's CmdSN counts as received so the window does not stall. Reader thread only.
+     */
+    public boolean dataDigestError(byte[] header) {
+        reject(RejectReason.DATA_DIGEST_ERROR, header, "RFC 7143 §7.8: data digest error");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(header);
+        int op = Bhs.opcode(b);
+        int itt = b.getInt(16);
+        if (op == Opcode.DATA_OUT) {
+            scsi.failTaskOf(itt);
+            return true;
+        }
+        boolean carriesCmdSN = op == Opcode.SCSI_COMMAND || op == Opcode.TEXT_REQUEST
+                || (op == Opcode.NOP_OUT && itt != Bhs.RESERVED_TAG);
+        if (carriesCmdSN && !Bhs.immediate(b)) {
+            if (!deliver(session.window().consume(b.getInt(24)))) {
+                return false;
+            }
+        }
+        if (op == Opcode.SCSI_COMMAND) {
+            scsi.sendTargetFailure(itt, 0);
+        }
+        return true;
+    }
+
     /** Keep-alive timer tick; returns false when the initiator stopped answering and the connection must go. */
     public boolean keepAliveTick(long nowNanos, long intervalNanos, long timeoutNanos) {
         return nop.tick(nowNanos, intervalNanos, timeoutNanos);

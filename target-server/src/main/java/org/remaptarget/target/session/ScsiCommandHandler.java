@@ -181,12 +181,35 @@ final class ScsiCommandHandler {
      * command ends at once with iSCSI Response "target failure" (no sense: the transport never fabricates SCSI
      * sense); later Data-Out for it are ignored. The connection stays up.
      */
+    /** A Data-Out arrived with a bad data digest (already rejected): at ERL 0 its command fails. */
+    void failTaskOf(int itt) {
+        CommandTask task = conn.session().tasks().get(itt);
+        if (task == null) {
+            return;
+        }
+        synchronized (task) {
+            if (task.submitted || task.aborted) {
+                return;
+            }
+            task.aborted = true;
+            if (conn.session().tasks().remove(task.itt, task)) {
+                sendTargetFailure(task.itt, task.nextR2tSN);
+            }
+        }
+        releaseBudget(budget, task);
+    }
+
+    /** Ends a command with iSCSI Response "target failure" (no sense: the transport never fabricates sense). */
+    void sendTargetFailure(int itt, int expDataSN) {
+        conn.sink().send(new ScsiResponsePdu(false, false, false, false, ScsiResponsePdu.TARGET_FAILURE,
+                ScsiResult.CHECK_CONDITION, itt, 0, 0, 0, expDataSN, 0, 0, Pdu.NO_BYTES));
+    }
+
     private boolean violation(CommandTask task, byte[] header, String rule) {
         conn.reject(RejectReason.PROTOCOL_ERROR, header, rule);
         task.aborted = true; // the caller returns its write budget once out of the task's monitor
         if (conn.session().tasks().remove(task.itt, task)) {
-            conn.sink().send(new ScsiResponsePdu(false, false, false, false, ScsiResponsePdu.TARGET_FAILURE,
-                    ScsiResult.CHECK_CONDITION, task.itt, 0, 0, 0, task.nextR2tSN, 0, 0, Pdu.NO_BYTES));
+            sendTargetFailure(task.itt, task.nextR2tSN);
         }
         return true;
     }

@@ -554,4 +554,37 @@ class IscsiServerTest {
         R2tPdu second = (R2tPdu) next.stream().filter(p -> p instanceof R2tPdu).findFirst().orElseThrow();
         assertEquals(b.initiatorTaskTag(), second.initiatorTaskTag());
     }
+
+    @Test
+    void dataOutWithABadDataDigestIsRejectedAndItsCommandFails() throws IOException {
+        start();
+        TestInitiator t = loggedIn(Map.of("InitialR2T", "Yes", "ImmediateData", "No", "DataDigest", "CRC32C"));
+        ScsiCommandPdu w = t.command(TestInitiator.write10(0, 1), false, true, 512, null, true);
+        t.send(w);
+        R2tPdu r2t = (R2tPdu) t.receive(2000);
+        byte[] wire = org.remaptarget.target.pdu.PduEncoder.toBytes(new DataOutPdu(true, w.lun(),
+                w.initiatorTaskTag(), r2t.targetTransferTag(), t.expStatSN, 0, 0, new byte[512]), false, true);
+        wire[60] ^= 0x40; // corrupt the payload, keep the digest
+        t.sendRaw(wire);
+        assertEquals(RejectReason.DATA_DIGEST_ERROR, ((RejectPdu) t.receive(2000)).reason());
+        assertEquals(ScsiResponsePdu.TARGET_FAILURE, ((ScsiResponsePdu) t.receive(2000)).response());
+        t.send(t.command(TestInitiator.testUnitReady(), false, false, 0, null, true));
+        assertEquals(ScsiResult.GOOD, ((ScsiResponsePdu) t.receive(2000)).status());
+    }
+
+    @Test
+    void commandWithABadImmediateDataDigestFailsWithoutStallingTheWindow() throws IOException {
+        start();
+        TestInitiator t = loggedIn(Map.of("DataDigest", "CRC32C"));
+        ScsiCommandPdu w = t.command(TestInitiator.write10(0, 1), false, true, 512, new byte[512], true);
+        byte[] wire = org.remaptarget.target.pdu.PduEncoder.toBytes(w, false, true);
+        wire[100] ^= 1;
+        t.sendRaw(wire);
+        assertEquals(RejectReason.DATA_DIGEST_ERROR, ((RejectPdu) t.receive(2000)).reason());
+        ScsiResponsePdu failed = (ScsiResponsePdu) t.receive(2000);
+        assertEquals(w.initiatorTaskTag(), failed.initiatorTaskTag());
+        assertEquals(ScsiResponsePdu.TARGET_FAILURE, failed.response());
+        t.send(t.command(TestInitiator.testUnitReady(), false, false, 0, null, true));
+        assertEquals(ScsiResult.GOOD, ((ScsiResponsePdu) t.receive(2000)).status());
+    }
 }
