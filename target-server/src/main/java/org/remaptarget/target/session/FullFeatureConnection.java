@@ -140,6 +140,7 @@ public final class FullFeatureConnection {
             headers.put(ip, header);
         }
         List<InitiatorPdu> ready = session.window().offer(ip.cmdSN(), ip);
+        session.refreshWindow();
         if (ready == null) {
             headers.remove(ip);
             LOG.debug("{}: CmdSN {} outside [{}, {}], dropped", session, ip.cmdSN(), session.window().expCmdSN(),

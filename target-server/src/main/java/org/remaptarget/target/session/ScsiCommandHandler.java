@@ -201,6 +201,7 @@ final class ScsiCommandHandler {
 
     /** Ends a command with iSCSI Response "target failure" (no sense: the transport never fabricates sense). */
     void sendTargetFailure(int itt, int expDataSN) {
+        conn.session().refreshWindow();
         conn.sink().send(new ScsiResponsePdu(false, false, false, false, ScsiResponsePdu.TARGET_FAILURE,
                 ScsiResult.CHECK_CONDITION, itt, 0, 0, 0, expDataSN, 0, 0, Pdu.NO_BYTES));
     }
@@ -287,6 +288,7 @@ final class ScsiCommandHandler {
 
     private void complete(CommandTask task, ScsiResult result) {
         conn.session().tasks().remove(task.itt, task);
+        conn.session().refreshWindow(); // before the response is stamped, so it carries the reopened window
         releaseBudget(budget, task);
         if (result.aborted() || task.aborted) {
             return; // RFC 7143 §11.5.1: no response for an aborted task

@@ -97,6 +97,11 @@ public final class Session {
         return tasks;
     }
 
+    /** Re-opens the CmdSN window after commands arrived or completed (before the next response is stamped). */
+    void refreshWindow() {
+        window.refresh(tasks.size());
+    }
+
     /** Number of commands received and not yet answered. */
     public int tasksInProgress() {
         return tasks.size();

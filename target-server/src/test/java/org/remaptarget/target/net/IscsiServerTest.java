@@ -587,4 +587,28 @@ class IscsiServerTest {
         t.send(t.command(TestInitiator.testUnitReady(), false, false, 0, null, true));
         assertEquals(ScsiResult.GOOD, ((ScsiResponsePdu) t.receive(2000)).status());
     }
+
+    @Test
+    void commandWindowBoundsTheCommandsInProgress() throws IOException {
+        start(IscsiSettings.defaults().toBuilder().commandWindow(4));
+        TestInitiator t = loggedIn(Map.of());
+        int first = t.cmdSN;
+        CountDownLatch gate = core.hold();
+        for (int i = 0; i < 4; i++) {
+            t.send(t.command(TestInitiator.read10(i, 1), true, false, 512, null, true));
+        }
+        ScsiCommandPdu extra = t.command(TestInitiator.read10(9, 1), true, false, 512, null, true);
+        t.send(extra);
+        assertNull(t.poll(200), "all four slots are busy");
+        gate.countDown();
+        core.release();
+        int maxSeen = first;
+        for (int i = 0; i < 4; i++) {
+            DataInPdu d = (DataInPdu) t.receive(2000);
+            assertTrue(d.initiatorTaskTag() != extra.initiatorTaskTag(), "the fifth command was outside the window");
+            maxSeen = d.maxCmdSN();
+        }
+        assertEquals(first + 4 + 4 - 1, maxSeen, "window fully open again once all completed");
+        assertNull(t.poll(200));
+    }
 }
