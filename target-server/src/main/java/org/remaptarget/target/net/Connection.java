@@ -16,9 +16,11 @@ import org.remaptarget.target.login.LoginStateMachine;
 import org.remaptarget.target.login.LoginStatus;
 import org.remaptarget.target.login.LoginStep;
 import org.remaptarget.target.login.NegotiatedParameters;
+import org.remaptarget.target.pdu.Bhs;
 import org.remaptarget.target.pdu.DecodeFailure;
 import org.remaptarget.target.pdu.DecodeResult;
 import org.remaptarget.target.pdu.LoginRequestPdu;
+import org.remaptarget.target.pdu.Opcode;
 import org.remaptarget.target.pdu.PduDecoder;
 import org.remaptarget.target.pdu.RejectPdu;
 import org.remaptarget.target.pdu.RejectReason;
@@ -119,6 +121,12 @@ final class Connection implements LoginEnvironment, Runnable {
         LOG.debug("{}: bad PDU: {}", name, f.rule());
         FullFeatureConnection ffp = fullFeature;
         if (ffp == null) {
+            ByteBuffer h = ByteBuffer.wrap(f.header());
+            if (Bhs.opcode(h) == Opcode.LOGIN_REQUEST) {
+                writer.firstStatSN(h.getInt(28));
+                writer.sendLogin(LoginStateMachine.refusal(Bhs.isid(h), Bhs.u16(h, 14), h.getInt(16),
+                        h.getInt(24), LoginStatus.INITIATOR_ERROR));
+            }
             return false; // before full feature phase every malformed PDU ends the login
         }
         if (f.rejectReason() == RejectReason.DATA_DIGEST_ERROR && !f.fatal()) {
@@ -144,7 +152,15 @@ final class Connection implements LoginEnvironment, Runnable {
             loginStarted = true;
             writer.firstStatSN(req.expStatSN());
         }
-        LoginStep step = login.onRequest(req);
+        LoginStep step;
+        try {
+            step = login.onRequest(req);
+        } catch (RuntimeException e) {
+            LOG.error("{}: internal error during login", name, e);
+            writer.sendLogin(LoginStateMachine.refusal(req.isid(), req.tsih(), req.initiatorTaskTag(), req.cmdSN(),
+                    LoginStatus.TARGET_ERROR));
+            return false;
+        }
         writer.sendLogin(step.response());
         switch (step.next()) {
             case CONTINUE -> {

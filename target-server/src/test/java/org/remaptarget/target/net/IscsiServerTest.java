@@ -611,4 +611,18 @@ class IscsiServerTest {
         assertEquals(first + 4 + 4 - 1, maxSeen, "window fully open again once all completed");
         assertNull(t.poll(200));
     }
+
+    @Test
+    void oversizedLoginPduIsRefusedAsAnInitiatorError() throws IOException {
+        start();
+        TestInitiator t = connect();
+        byte[] text = ("InitiatorName=iqn.test:host\0TargetName=" + IQN + "\0X-pad=" + "p".repeat(200) + "\0")
+                .repeat(50).getBytes(StandardCharsets.US_ASCII);
+        t.send(new org.remaptarget.target.pdu.LoginRequestPdu(true, false, 1, 3, 0, 0, ISID, 0, 7, 0, 1, 0, text));
+        LoginResponsePdu r = (LoginResponsePdu) t.receive(2000);
+        assertEquals(2, r.statusClass());
+        assertEquals(0, r.statusDetail());
+        assertEquals(7, r.initiatorTaskTag());
+        assertTrue(t.closedWithin(2000));
+    }
 }
