@@ -10,6 +10,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.remaptarget.target.backend.BlockBackend;
 import org.remaptarget.target.scsi.Nexus;
 import org.remaptarget.target.scsi.TaskSet;
+import org.remaptarget.target.scsi.pr.MemoryPrStore;
+import org.remaptarget.target.scsi.pr.PersistentReservations;
+import org.remaptarget.target.scsi.pr.PrStore;
 import org.remaptarget.target.lun.UnitAttentions.PortKey;
 
 /**
@@ -34,6 +37,7 @@ public final class LogicalUnit {
     private final UnitAttentions unitAttentions = new UnitAttentions();
     private final AtomicReference<TaskSet> taskSet = new AtomicReference<>();
     private final ReentrantLock readModifyWrite = new ReentrantLock();
+    private final PersistentReservations persistentReservations;
 
     /** Commands and bytes, cheap to bump from many threads. */
     public final LongAdder readCommands = new LongAdder();
@@ -42,7 +46,17 @@ public final class LogicalUnit {
     public final LongAdder writeBytes = new LongAdder();
     public final LongAdder errors = new LongAdder();
 
+    /** A logical unit whose persistent reservations (APTPL) live only in memory. */
     public LogicalUnit(LunSettings settings, BlockBackend backend) {
+        this(settings, backend, new MemoryPrStore());
+    }
+
+    /**
+     * A logical unit whose APTPL persistent reservations are kept in {@code prStore} (loaded here: fails with
+     * IllegalStateException or UncheckedIOException when the stored image is unreadable).
+     */
+    public LogicalUnit(LunSettings settings, BlockBackend backend, PrStore prStore) {
+        this.persistentReservations = new PersistentReservations(prStore);
         this.settings = settings;
         this.backend = backend;
         this.blockSize = backend.blockSize();
@@ -116,6 +130,11 @@ public final class LogicalUnit {
 
     public UnitAttentions unitAttentions() {
         return unitAttentions;
+    }
+
+    /** SPC-3/4 persistent reservations of this LU (survive LUN reset and I_T nexus loss, unlike SPC-2's). */
+    public PersistentReservations persistentReservations() {
+        return persistentReservations;
     }
 
     // ---- SPC-2 reservation ----

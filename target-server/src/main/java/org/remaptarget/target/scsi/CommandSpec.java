@@ -25,6 +25,11 @@ public record CommandSpec(int opcode, int serviceAction, String name, byte[] usa
     public static final int MEDIUM = 1 << 3;
     /** Modifies the medium: DATA PROTECT 27/00 on a read-only LU. */
     public static final int WRITES = 1 << 4;
+    /**
+     * An unknown service action of this opcode is INVALID FIELD IN CDB pointing at the SERVICE ACTION field
+     * (PERSISTENT RESERVE IN/OUT, SPC-4 §6.15/§6.16), not INVALID OPERATION CODE.
+     */
+    public static final int SA_IS_FIELD = 1 << 5;
 
     public int cdbLength() {
         return usage.length;
