@@ -28,7 +28,22 @@ public final class PrCommands {
                 in(0x00, "PERSISTENT RESERVE IN READ KEYS", PrInHandler::readKeys),
                 in(0x01, "PERSISTENT RESERVE IN READ RESERVATION", PrInHandler::readReservation),
                 in(0x02, "PERSISTENT RESERVE IN REPORT CAPABILITIES", PrInHandler::reportCapabilities),
-                in(0x03, "PERSISTENT RESERVE IN READ FULL STATUS", PrInHandler::readFullStatus));
+                in(0x03, "PERSISTENT RESERVE IN READ FULL STATUS", PrInHandler::readFullStatus),
+                out(PrOutHandler.REGISTER, "PERSISTENT RESERVE OUT REGISTER", false),
+                out(PrOutHandler.RESERVE, "PERSISTENT RESERVE OUT RESERVE", true),
+                out(PrOutHandler.RELEASE, "PERSISTENT RESERVE OUT RELEASE", true),
+                out(PrOutHandler.CLEAR, "PERSISTENT RESERVE OUT CLEAR", false),
+                out(PrOutHandler.PREEMPT, "PERSISTENT RESERVE OUT PREEMPT", true),
+                out(PrOutHandler.PREEMPT_AND_ABORT, "PERSISTENT RESERVE OUT PREEMPT AND ABORT", true),
+                out(PrOutHandler.REGISTER_AND_IGNORE_EXISTING_KEY,
+                        "PERSISTENT RESERVE OUT REGISTER AND IGNORE EXISTING KEY", false),
+                out(PrOutHandler.REGISTER_AND_MOVE, "PERSISTENT RESERVE OUT REGISTER AND MOVE", false));
+    }
+
+    private static CommandSpec out(int sa, String name, boolean scopeAndType) {
+        int st = scopeAndType ? 0xFF : 0;
+        return new CommandSpec(PERSISTENT_RESERVE_OUT, sa, name, usage(PERSISTENT_RESERVE_OUT, sa, st, 0, 0,
+                0xFF, 0xFF, 0xFF, 0xFF, 0x04), FLAGS, TIMEOUT, new PrOutHandler(sa)::execute);
     }
 
     private static CommandSpec in(int sa, String name, CommandHandler h) {
