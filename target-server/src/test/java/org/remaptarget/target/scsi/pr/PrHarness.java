@@ -39,11 +39,15 @@ final class PrHarness {
     }
 
     PrHarness(PrStore store) {
+        this(store, Runnable::run);
+    }
+
+    PrHarness(PrStore store, java.util.concurrent.Executor executor) {
         this.store = store;
         lu = new LogicalUnit(LunSettings.defaults(IQN, 0), new DeviceBackend(device), store);
         List<LogicalUnit> luns = new ArrayList<>();
         luns.add(lu);
-        core = new TargetCore(IQN, luns, Runnable::run);
+        core = new TargetCore(IQN, luns, executor);
     }
 
     /** The same store behind a new logical unit and target: a restart. */
@@ -52,13 +56,19 @@ final class PrHarness {
     }
 
     ScsiResult run(Nexus n, byte[] cdb, byte[] out) {
-        AtomicReference<ScsiResult> r = new AtomicReference<>();
-        int len = out == null ? 0 : out.length;
-        ScsiTask t = new ScsiTask(n, 0, cdb, TaskAttribute.SIMPLE, ++tags, out == null ? 65536 : len, out == null,
-                out != null, out, len, r::set);
-        core.submit(t);
+        AtomicReference<ScsiResult> r = submit(n, cdb, out, TaskAttribute.SIMPLE);
         assertNotNull(r.get(), "command did not complete synchronously");
         return r.get();
+    }
+
+    /** Submits a command; its result appears in the returned reference when it completes. */
+    AtomicReference<ScsiResult> submit(Nexus n, byte[] cdb, byte[] out, TaskAttribute attribute) {
+        AtomicReference<ScsiResult> r = new AtomicReference<>();
+        int len = out == null ? 0 : out.length;
+        ScsiTask t = new ScsiTask(n, 0, cdb, attribute, ++tags, out == null ? 65536 : len, out == null,
+                out != null, out, len, r::set);
+        core.submit(t);
+        return r;
     }
 
     // ---- PERSISTENT RESERVE IN ----
