@@ -17,8 +17,8 @@ import org.remaptarget.target.lun.UnitAttentions.PortKey;
 
 /**
  * One logical unit: its settings, its storage, and the SCSI state SPC/SBC keep per LU — mode parameters, the
- * started/stopped state, the SPC-2 reservation, prevent-removal holders, pending unit attentions, the task set and
- * I/O counters.
+ * started/stopped state, the SPC-2 reservation, the persistent reservations (SPC-4, state and APTPL store in
+ * {@link PersistentReservations}), prevent-removal holders, pending unit attentions, the task set and I/O counters.
  *
  * <p>Invariants: geometry is fixed for the LU's life; the reservation holder, when set, is a port that addressed
  * this LU. Locks: only the read-modify-write lock (held by COMPARE AND WRITE and ORWRITE during their I/O); every

@@ -78,6 +78,15 @@ class PreemptClearTest {
     }
 
     @Test
+    void aPreemptedAllTargetPortsRegistrantIsToldOnTheTargetPortItUses() {
+        h.tur(h.a);
+        assertGood(h.prout(h.a, 6, 0, 0, 0xA1, 0x04));
+        assertGood(h.registerIgnore(h.b, 0xB1));
+        h.preempt(h.b, 0xB1, 0xA1, EA, false);
+        assertSense(h.tur(h.a), SenseReason.REGISTRATIONS_PREEMPTED);
+    }
+
+    @Test
     void preemptingAKeyNobodyHoldsConflicts() {
         registerAll();
         assertConflict(h.preempt(h.b, 0xB1, 0xEE, EA, false));

@@ -111,6 +111,27 @@ class RegistrationTest {
     }
 
     @Test
+    void theReservationSurvivesTheHoldersNexusLoss() {
+        h.registerIgnore(h.a, 0xA1);
+        h.reserve(h.a, 0xA1, 3);
+        h.core.nexusLost(h.a);
+        assertArrayEquals(new long[] {0xA1, 3}, h.reservation(h.b));
+        assertEquals(ScsiResult.RESERVATION_CONFLICT, h.write(h.b).status());
+    }
+
+    @Test
+    void theReportedRelativeTargetPortMatchesTheDeviceIdentificationPage() {
+        byte[] d = PrHarness.data(h.run(h.a, new byte[] {0x12, 1, (byte) 0x83, 0, (byte) 255, 0}, null));
+        int found = -1;
+        for (int p = 4; p + 4 <= d.length; p += 4 + (d[p + 3] & 0xff)) {
+            if ((d[p + 1] & 0x0f) == 4 && ((d[p + 1] >>> 4) & 3) == 1) {
+                found = ((d[p + 6] & 0xff) << 8) | (d[p + 7] & 0xff);
+            }
+        }
+        assertEquals(PrInHandler.RELATIVE_TARGET_PORT, found);
+    }
+
+    @Test
     void registrationsAndReservationsSurviveALogicalUnitReset() {
         h.registerIgnore(h.a, 0xA1);
         assertGood(h.reserve(h.a, 0xA1, 3));
