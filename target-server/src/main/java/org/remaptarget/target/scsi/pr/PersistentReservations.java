@@ -20,7 +20,7 @@ import org.remaptarget.target.scsi.SenseReason;
  * be written makes the command fail with 44/00 and leaves the state unchanged.
  *
  * <p>Locks: this object's monitor serialises transitions and saves (PERSISTENT RESERVE OUT is rare). Screening
- * ({@link #screen}) takes no lock: one volatile read, and nothing more while no reservation exists.
+ * ({@link #screen}) takes no lock: one volatile read, and nothing more while nobody is registered.
  */
 public final class PersistentReservations {
     private static final Logger LOG = LogManager.getLogger(PersistentReservations.class);
@@ -113,14 +113,21 @@ public final class PersistentReservations {
      */
     public ScsiResult screen(Command c) {
         PrState s = state;
-        PrState.Reservation res = s.reservation();
-        if (res == null) {
+        if (s.registrations().isEmpty()) {
             return null;
         }
         Nexus n = c.nexus();
+        PrState.Reservation res = s.reservation();
         if (PrAccess.isSpc2Reservation(c.opcode())) {
-            boolean exempt = s.isHolder(n) || (res.type().registrantsHaveAccess() && s.registrationOf(n) != null);
+            // SPC-2 §5.5.1 with the SPC-4 §5.13.3 exceptions: while anybody is registered, RESERVE and RELEASE
+            // conflict, except from the holder or a registrant of a registrants-only/all-registrants reservation,
+            // which get GOOD without any effect.
+            boolean exempt = res != null && (s.isHolder(n)
+                    || (res.type().registrantsHaveAccess() && s.registrationOf(n) != null));
             return exempt ? ScsiResult.good() : ScsiResult.status(ScsiResult.RESERVATION_CONFLICT);
+        }
+        if (res == null) {
+            return null;
         }
         PrAccess access = PrAccess.of(c);
         if (access == PrAccess.ALLOWED || s.isHolder(n)) {

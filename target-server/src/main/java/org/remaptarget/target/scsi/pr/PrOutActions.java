@@ -190,17 +190,17 @@ final class PrOutActions {
         if (mine == null || mine.key() != q.key()) {
             return PrTransition.conflict(s);
         }
-        PrState.Reservation res = s.reservation();
-        if (res == null || !s.isHolder(mine)) {
-            return PrTransition.conflict(s);
-        }
-        if (res.holder() == null) {
-            throw ScsiFailure.cdb(2, 3); // all-registrants reservations cannot be moved
-        }
         if (q.saKey() == 0) {
             throw ScsiFailure.param(SA_KEY_OFFSET);
         }
-        if (mine.who().matches(dest.nexus()) && dest.isid() != Registrant.ANY_ISID) {
+        PrState.Reservation res = s.reservation();
+        if (res == null) {
+            throw ScsiFailure.of(SenseReason.INVALID_FIELD_IN_CDB); // nothing to move
+        }
+        if (!s.isHolder(mine) || res.holder() == null) {
+            return PrTransition.conflict(s); // all-registrants reservations cannot be moved either
+        }
+        if (dest.matches(q.nexus())) {
             throw ScsiFailure.param(24); // the TransportID names the issuing I_T nexus
         }
         List<Registration> regs = new ArrayList<>(s.registrations());

@@ -63,10 +63,38 @@ class RegisterAndMoveTest {
     }
 
     @Test
-    void registerAndMoveOfAnAllRegistrantsReservationIsInvalidFieldInCdb() {
+    void registerAndMoveOfAnAllRegistrantsReservationConflicts() {
         h.registerIgnore(h.a, 0xA1);
         h.reserve(h.a, 0xA1, 8);
+        assertConflict(move(h.a, 0xA1, 0xB9, h.b, false, 1));
+    }
+
+    @Test
+    void registerAndMoveWithoutAReservationIsInvalidFieldInCdb() {
+        h.registerIgnore(h.a, 0xA1);
         assertSense(move(h.a, 0xA1, 0xB9, h.b, false, 1), SenseReason.INVALID_FIELD_IN_CDB);
+        assertEquals(List.of(0xA1L), h.keys(h.c));
+    }
+
+    @Test
+    void registerAndMoveWithAZeroServiceActionKeyIsInvalidFieldInParameterList() {
+        h.registerIgnore(h.a, 0xA1);
+        h.reserve(h.a, 0xA1, EA);
+        assertSense(move(h.a, 0xA1, 0, h.b, false, 1), SenseReason.INVALID_FIELD_IN_PARAMETER_LIST);
+    }
+
+    @Test
+    void registerAndMoveWhoseTransportIdLengthDisagreesWithTheListIsInvalidFieldInParameterList() {
+        h.registerIgnore(h.a, 0xA1);
+        h.reserve(h.a, 0xA1, EA);
+        byte[] tid = TransportIds.encode(Registrant.of(h.b, false));
+        byte[] p = new byte[24 + tid.length + 8];
+        put(p, 0, 0xA1, 8);
+        put(p, 8, 0xB9, 8);
+        put(p, 18, 1, 2);
+        put(p, 20, tid.length, 4);
+        System.arraycopy(tid, 0, p, 24, tid.length);
+        assertSense(h.run(h.a, proutCdb(7, 0, p.length), p), SenseReason.INVALID_FIELD_IN_PARAMETER_LIST);
     }
 
     @Test

@@ -49,8 +49,17 @@ class Spc2InterplayTest {
     }
 
     @Test
-    void registrationsAloneDoNotBlockAnSpc2Reservation() {
+    void whileAnybodyIsRegisteredReserveAndReleaseConflictEvenWithoutAReservation() {
         h.registerIgnore(h.a, 0xA1);
+        assertConflict(h.run(h.c, RESERVE6, null));
+        assertConflict(h.run(h.a, RESERVE6, null));
+        assertConflict(h.run(h.c, RELEASE6, null));
+    }
+
+    @Test
+    void onceTheLastRegistrationIsGoneSpc2ReservationsWorkAgain() {
+        h.registerIgnore(h.a, 0xA1);
+        h.register(h.a, 0xA1, 0);
         assertGood(h.run(h.c, RESERVE6, null));
         assertGood(h.run(h.c, RELEASE6, null));
     }
