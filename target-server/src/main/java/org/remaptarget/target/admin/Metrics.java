@@ -24,18 +24,18 @@ final class Metrics {
 
         header(sb, "remap_target_lun_commands_total", "counter", "SCSI read/write commands completed per LUN.");
         forEachLun((h, l) -> {
-            LogicalUnit lu = h.logicalUnit();
-            sample(sb, "remap_target_lun_commands_total", l + ",op=\"read\"", lu.readCommands.sum());
-            sample(sb, "remap_target_lun_commands_total", l + ",op=\"write\"", lu.writeCommands.sum());
+            LogicalUnit.Stats st = h.logicalUnit().stats();
+            sample(sb, "remap_target_lun_commands_total", l + ",op=\"read\"", st.readCommands());
+            sample(sb, "remap_target_lun_commands_total", l + ",op=\"write\"", st.writeCommands());
         });
         header(sb, "remap_target_lun_bytes_total", "counter", "Bytes read and written per LUN.");
         forEachLun((h, l) -> {
-            LogicalUnit lu = h.logicalUnit();
-            sample(sb, "remap_target_lun_bytes_total", l + ",op=\"read\"", lu.readBytes.sum());
-            sample(sb, "remap_target_lun_bytes_total", l + ",op=\"write\"", lu.writeBytes.sum());
+            LogicalUnit.Stats st = h.logicalUnit().stats();
+            sample(sb, "remap_target_lun_bytes_total", l + ",op=\"read\"", st.readBytes());
+            sample(sb, "remap_target_lun_bytes_total", l + ",op=\"write\"", st.writeBytes());
         });
         header(sb, "remap_target_lun_command_errors_total", "counter", "Commands that ended in CHECK CONDITION.");
-        forEachLun((h, l) -> sample(sb, "remap_target_lun_command_errors_total", l, h.logicalUnit().errors.sum()));
+        forEachLun((h, l) -> sample(sb, "remap_target_lun_command_errors_total", l, h.logicalUnit().stats().errors()));
 
         header(sb, "remap_target_lun_remapped_blocks", "gauge", "Blocks currently redirected to a spare.");
         forEachVolume((s, l) -> sample(sb, "remap_target_lun_remapped_blocks", l, s.remapped()));

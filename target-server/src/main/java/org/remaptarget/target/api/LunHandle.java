@@ -22,6 +22,7 @@ import org.remaptarget.target.config.LunConfig;
 import org.remaptarget.target.config.TargetConfig;
 import org.remaptarget.target.lun.LogicalUnit;
 import org.remaptarget.target.lun.LunSettings;
+import org.remaptarget.target.scsi.pr.FilePrStore;
 
 /**
  * One served LUN: its storage stack (a remap-engine volume, or the plain file for passthrough LUNs), the SCSI
@@ -69,7 +70,7 @@ public final class LunHandle {
             LunSettings settings = new LunSettings(d.lun(), lc.serial() != null ? lc.serial() : d.serial(),
                     d.naaId(), d.vendor(), d.product(), d.revision(), lc.readOnly(), d.writeCacheEnabled(),
                     d.maxTransferBlocks(), d.optimalTransferBlocks(), d.maxWriteSameBlocks());
-            LogicalUnit lu = new LogicalUnit(settings, new DeviceBackend(device));
+            LogicalUnit lu = new LogicalUnit(settings, new DeviceBackend(device), new FilePrStore(prStatePath(target, lc)));
             return new LunHandle(target.iqn(), lc, volume, device, lu);
         } catch (IOException | RuntimeException e) {
             if (volume != null) {
@@ -116,6 +117,18 @@ public final class LunHandle {
                     + " bytes, not the configured " + lc.sizeBytes());
         }
         return v;
+    }
+
+    /**
+     * Where persistent reservations with APTPL are kept: beside a backing file ({@code PATH.pr}); for a block
+     * device, under {@code ./data}.
+     */
+    static java.nio.file.Path prStatePath(TargetConfig target, LunConfig lc) {
+        if (!Files.exists(lc.path()) || Files.isRegularFile(lc.path())) {
+            return lc.path().resolveSibling(lc.path().getFileName() + ".pr");
+        }
+        String safe = (target.iqn() + "-lun" + lc.lun()).replaceAll("[^A-Za-z0-9._-]", "_");
+        return java.nio.file.Path.of("data", safe + ".pr");
     }
 
     /** Benchmarks only: remaps {@code n} evenly spread blocks (their data is copied to spares). */

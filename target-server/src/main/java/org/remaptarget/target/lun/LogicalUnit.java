@@ -11,12 +11,15 @@ import org.remaptarget.target.backend.BlockBackend;
 import org.remaptarget.target.scsi.Nexus;
 import org.remaptarget.target.scsi.SenseReason;
 import org.remaptarget.target.scsi.TaskSet;
+import org.remaptarget.target.scsi.pr.MemoryPrStore;
+import org.remaptarget.target.scsi.pr.PersistentReservations;
+import org.remaptarget.target.scsi.pr.PrStore;
 import org.remaptarget.target.lun.UnitAttentions.PortKey;
 
 /**
  * One logical unit: its settings, its storage, and the SCSI state SPC/SBC keep per LU — mode parameters, the
- * started/stopped state, the SPC-2 reservation, prevent-removal holders, pending unit attentions, the task set and
- * I/O counters.
+ * started/stopped state, the SPC-2 reservation, the persistent reservations (SPC-4, state and APTPL store in
+ * {@link PersistentReservations}), prevent-removal holders, pending unit attentions, the task set and I/O counters.
  *
  * <p>Invariants: geometry is fixed for the LU's life; the reservation holder, when set, is a port that addressed
  * this LU. Locks: only the read-modify-write lock (held by COMPARE AND WRITE and ORWRITE during their I/O); every
@@ -33,10 +36,10 @@ public final class LogicalUnit {
     private final AtomicReference<PortKey> reservation = new AtomicReference<>();
     private final Set<PortKey> preventers = ConcurrentHashMap.newKeySet();
     private final UnitAttentions unitAttentions = new UnitAttentions();
-    private final PersistentReservations persistentReservations = new PersistentReservations(unitAttentions);
     private final AtomicReference<TaskSet> taskSet = new AtomicReference<>();
     private final ReentrantLock readModifyWrite = new ReentrantLock();
     private final InformationalExceptions informationalExceptions = new InformationalExceptions();
+    private final PersistentReservations persistentReservations;
 
     private final LongAdder readCommands = new LongAdder();
     private final LongAdder writeCommands = new LongAdder();
@@ -48,7 +51,17 @@ public final class LogicalUnit {
     public record Stats(long readCommands, long writeCommands, long readBytes, long writeBytes, long errors) {
     }
 
+    /** A logical unit whose persistent reservations (APTPL) live only in memory. */
     public LogicalUnit(LunSettings settings, BlockBackend backend) {
+        this(settings, backend, new MemoryPrStore());
+    }
+
+    /**
+     * A logical unit whose APTPL persistent reservations are kept in {@code prStore} (loaded here: fails with
+     * IllegalStateException or UncheckedIOException when the stored image is unreadable).
+     */
+    public LogicalUnit(LunSettings settings, BlockBackend backend, PrStore prStore) {
+        this.persistentReservations = new PersistentReservations(prStore);
         this.settings = settings;
         this.backend = backend;
         this.blockSize = backend.blockSize();
@@ -162,7 +175,7 @@ public final class LogicalUnit {
         return informationalExceptions.pending(m, nexus, backend.failurePredicted(), onRequest);
     }
 
-    /** SPC-4 persistent reservations (they survive resets and nexus loss). */
+    /** SPC-3/4 persistent reservations of this LU (survive LUN reset and I_T nexus loss, unlike SPC-2's). */
     public PersistentReservations persistentReservations() {
         return persistentReservations;
     }

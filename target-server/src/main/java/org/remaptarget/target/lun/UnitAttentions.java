@@ -108,6 +108,15 @@ public final class UnitAttentions {
         nexuses.values().forEach(q -> q.add(reason));
     }
 
+    /** Establishes {@code reason} for every known nexus whose ports match {@code which}. */
+    public void establishWhere(java.util.function.Predicate<PortKey> which, SenseReason reason) {
+        nexuses.forEach((k, q) -> {
+            if (which.test(k)) {
+                q.add(reason);
+            }
+        });
+    }
+
     /** Establishes {@code reason} for every known nexus except {@code except}'s ports. */
     public void establishForOthers(Nexus except, SenseReason reason) {
         PortKey me = PortKey.of(except);

@@ -12,6 +12,7 @@ import java.util.List;
 public final class CommandTable {
     private final CommandSpec[] plain = new CommandSpec[256];
     private final CommandSpec[][] withSa = new CommandSpec[256][];
+    private final boolean[] saIsField = new boolean[256];
     private final List<CommandSpec> all;
 
     private CommandTable(List<CommandSpec> specs) {
@@ -34,6 +35,7 @@ public final class CommandTable {
                     throw new IllegalArgumentException("service action registered twice: " + s.name());
                 }
                 sas[s.serviceAction()] = s;
+                saIsField[s.opcode()] |= s.has(CommandSpec.SA_IS_FIELD);
             }
         }
         List<CommandSpec> sorted = new ArrayList<>(specs);
@@ -71,6 +73,11 @@ public final class CommandTable {
     /** True when {@code opcode} is dispatched by service action. */
     public boolean hasServiceActions(int opcode) {
         return withSa[opcode & 0xff] != null;
+    }
+
+    /** True when an unknown service action of {@code opcode} is INVALID FIELD IN CDB ({@link CommandSpec#SA_IS_FIELD}). */
+    public boolean unknownServiceActionIsInvalidField(int opcode) {
+        return saIsField[opcode & 0xff];
     }
 
     /** Every spec, by opcode then service action. */

@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.remaptarget.target.lun.LogicalUnit;
+import org.remaptarget.target.scsi.pr.PrCommands;
 import org.remaptarget.target.scsi.sbc.SbcCommands;
 import org.remaptarget.target.scsi.spc.SpcCommands;
 
@@ -55,6 +56,7 @@ public final class TargetCore implements ScsiCore, TargetInfo {
         this.lunNumbers = List.copyOf(m.keySet());
         List<CommandSpec> specs = new ArrayList<>(SpcCommands.specs());
         specs.addAll(SbcCommands.specs());
+        specs.addAll(PrCommands.specs());
         this.table = CommandTable.of(specs);
     }
 
@@ -198,6 +200,9 @@ public final class TargetCore implements ScsiCore, TargetInfo {
                 throw ScsiFailure.of(ua);
             }
         }
+        if (spec == null && table.unknownServiceActionIsInvalidField(cdb[0])) {
+            throw ScsiFailure.cdb(1, 4);
+        }
         if (spec == null) {
             // Unknown service actions too: initiators (libiscsi, Linux) read 20/00 as "not implemented".
             throw ScsiFailure.of(SenseReason.INVALID_OPERATION_CODE);
@@ -213,9 +218,9 @@ public final class TargetCore implements ScsiCore, TargetInfo {
             if (spec.has(CommandSpec.CONFLICTS) && lu.reservedByOther(cmd.nexus())) {
                 return ScsiResult.status(ScsiResult.RESERVATION_CONFLICT);
             }
-            if ((spec.flags() & (CommandSpec.PR_READ | CommandSpec.PR_WRITE)) != 0
-                    && !lu.persistentReservations().access(cmd.nexus(), spec.has(CommandSpec.PR_WRITE))) {
-                return ScsiResult.status(ScsiResult.RESERVATION_CONFLICT);
+            ScsiResult persistent = lu.persistentReservations().screen(cmd);
+            if (persistent != null) {
+                return persistent;
             }
             if (spec.has(CommandSpec.MEDIUM) && !lu.isStarted()) {
                 throw ScsiFailure.of(SenseReason.NOT_READY_INITIALIZING_COMMAND_REQUIRED);

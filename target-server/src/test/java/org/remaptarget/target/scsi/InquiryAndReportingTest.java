@@ -177,7 +177,7 @@ class InquiryAndReportingTest {
                 sawRc16 = true;
                 assertEquals(1, d[p + 5] & 1, "SERVACTV");
                 assertEquals(0x10, d[p + 3]);
-            } else if ((d[p] & 0xff) != 0xA3) {
+            } else if (!h.core.commands().hasServiceActions(d[p])) {
                 assertEquals(0, d[p + 5] & 1);
             }
         }
