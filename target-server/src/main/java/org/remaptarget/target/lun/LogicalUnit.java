@@ -33,7 +33,6 @@ public final class LogicalUnit {
     private final AtomicReference<PortKey> reservation = new AtomicReference<>();
     private final Set<PortKey> preventers = ConcurrentHashMap.newKeySet();
     private final UnitAttentions unitAttentions = new UnitAttentions();
-    private final PersistentReservations persistentReservations = new PersistentReservations(unitAttentions);
     private final AtomicReference<TaskSet> taskSet = new AtomicReference<>();
     private final ReentrantLock readModifyWrite = new ReentrantLock();
     private final InformationalExceptions informationalExceptions = new InformationalExceptions();
@@ -160,11 +159,6 @@ public final class LogicalUnit {
             return null;
         }
         return informationalExceptions.pending(m, nexus, backend.failurePredicted(), onRequest);
-    }
-
-    /** SPC-4 persistent reservations (they survive resets and nexus loss). */
-    public PersistentReservations persistentReservations() {
-        return persistentReservations;
     }
 
     // ---- SPC-2 reservation ----

@@ -25,10 +25,6 @@ public record CommandSpec(int opcode, int serviceAction, String name, byte[] usa
     public static final int MEDIUM = 1 << 3;
     /** Modifies the medium: its handler calls {@link Command#requireWritable()} (DATA PROTECT 27/00). */
     public static final int WRITES = 1 << 4;
-    /** Reads the medium: conflicts with exclusive-access persistent reservations held by others. */
-    public static final int PR_READ = 1 << 5;
-    /** Changes the medium or LU state: conflicts with any persistent reservation held by others. */
-    public static final int PR_WRITE = 1 << 6;
     /** Never carries an informational exception report (identification, sense and mode commands). */
     public static final int NO_IE = 1 << 7;
 

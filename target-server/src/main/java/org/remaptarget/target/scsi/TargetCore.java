@@ -18,7 +18,7 @@ import org.remaptarget.target.scsi.spc.SpcCommands;
 /**
  * The SCSI target device: a fixed set of logical units, the command table, and the screening every command goes
  * through before its handler runs (SAM-5 order: LUN exists → unit attention → opcode supported → CDB control byte
- * → SPC-2 then persistent reservation conflict → medium ready → handler, which checks write protection after
+ * → reservation conflict → medium ready → handler, which checks write protection after
  * validating its CDB, before any I/O).
  *
  * <p>Owns the LUN map, replaced copy-on-write (under {@code lunChange}) when LUs are added or removed at run time;
@@ -211,10 +211,6 @@ public final class TargetCore implements ScsiCore, TargetInfo {
         }
         if (lu != null) {
             if (spec.has(CommandSpec.CONFLICTS) && lu.reservedByOther(cmd.nexus())) {
-                return ScsiResult.status(ScsiResult.RESERVATION_CONFLICT);
-            }
-            if ((spec.flags() & (CommandSpec.PR_READ | CommandSpec.PR_WRITE)) != 0
-                    && !lu.persistentReservations().access(cmd.nexus(), spec.has(CommandSpec.PR_WRITE))) {
                 return ScsiResult.status(ScsiResult.RESERVATION_CONFLICT);
             }
             if (spec.has(CommandSpec.MEDIUM) && !lu.isStarted()) {

@@ -2,8 +2,6 @@ package org.remaptarget.target.scsi.sbc;
 
 import static org.remaptarget.target.scsi.CommandSpec.CONFLICTS;
 import static org.remaptarget.target.scsi.CommandSpec.MEDIUM;
-import static org.remaptarget.target.scsi.CommandSpec.PR_READ;
-import static org.remaptarget.target.scsi.CommandSpec.PR_WRITE;
 import static org.remaptarget.target.scsi.CommandSpec.WRITES;
 import static org.remaptarget.target.scsi.CommandSpec.usage;
 
@@ -16,9 +14,9 @@ import org.remaptarget.target.scsi.CommandSpec;
  */
 public final class SbcCommands {
     private static final int META = CONFLICTS | MEDIUM;
-    private static final int READS = CONFLICTS | MEDIUM | PR_READ;
-    private static final int WRITE = CONFLICTS | MEDIUM | WRITES | PR_WRITE;
-    private static final int SYNC = CONFLICTS | MEDIUM | PR_WRITE;
+    private static final int READS = CONFLICTS | MEDIUM;
+    private static final int WRITE = CONFLICTS | MEDIUM | WRITES;
+    private static final int SYNC = CONFLICTS | MEDIUM;
     private static final int IO_TIMEOUT = 30;
 
     private SbcCommands() {
@@ -28,7 +26,7 @@ public final class SbcCommands {
         return List.of(
                 spec(0x08, "READ(6)", usage(0x08, 0x1F, 0xFF, 0xFF, 0xFF, 0x04), READS, new ReadWriteHandler(6, false)),
                 spec(0x0A, "WRITE(6)", usage(0x0A, 0x1F, 0xFF, 0xFF, 0xFF, 0x04), WRITE, new ReadWriteHandler(6, true)),
-                spec(0x1B, "START STOP UNIT", usage(0x1B, 0x01, 0, 0, 0xF7, 0x04), CONFLICTS | PR_WRITE,
+                spec(0x1B, "START STOP UNIT", usage(0x1B, 0x01, 0, 0, 0xF7, 0x04), CONFLICTS,
                         new StartStopHandler()),
                 spec(0x25, "READ CAPACITY(10)", usage(0x25, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0x01, 0x04), META,
                         CapacityHandlers::readCapacity10),

@@ -30,9 +30,6 @@ final class ReservationHandler implements CommandHandler {
         if (ten && c.bit(1, 1)) { // LONGID only with 3RDPTY
             throw ScsiFailure.cdb(1, 1);
         }
-        if (c.lu().persistentReservations().isReserved()) { // SPC-4 §5.13.3: CRH
-            return ScsiResult.status(ScsiResult.RESERVATION_CONFLICT);
-        }
         if (!reserve) {
             c.lu().release(c.nexus());
             return ScsiResult.good();
