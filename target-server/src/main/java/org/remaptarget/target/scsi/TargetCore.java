@@ -19,7 +19,7 @@ import org.remaptarget.target.scsi.spc.SpcCommands;
 /**
  * The SCSI target device: a fixed set of logical units, the command table, and the screening every command goes
  * through before its handler runs (SAM-5 order: LUN exists → unit attention → opcode supported → CDB control byte
- * → SPC-2 then persistent reservation conflict → medium ready → handler, which checks write protection after
+ * → reservation conflict → medium ready → handler, which checks write protection after
  * validating its CDB, before any I/O).
  *
  * <p>Owns the LUN map, replaced copy-on-write (under {@code lunChange}) when LUs are added or removed at run time;
