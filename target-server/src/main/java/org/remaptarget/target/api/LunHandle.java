@@ -16,7 +16,10 @@ import org.remaptarget.remap.scrub.ScrubProgress;
 import org.remaptarget.remap.scrub.Scrubber;
 import org.remaptarget.remap.device.TimeSource;
 import org.remaptarget.remap.table.IncrementalRemapTable;
+import org.remaptarget.target.backend.BackendHealth;
 import org.remaptarget.target.backend.DeviceBackend;
+import org.remaptarget.remap.engine.Remap;
+import org.remaptarget.remap.stats.Health;
 import org.remaptarget.target.config.ConfigException;
 import org.remaptarget.target.config.LunConfig;
 import org.remaptarget.target.config.TargetConfig;
@@ -70,7 +73,9 @@ public final class LunHandle {
             LunSettings settings = new LunSettings(d.lun(), lc.serial() != null ? lc.serial() : d.serial(),
                     d.naaId(), d.vendor(), d.product(), d.revision(), lc.readOnly(), d.writeCacheEnabled(),
                     d.maxTransferBlocks(), d.optimalTransferBlocks(), d.maxWriteSameBlocks());
-            LogicalUnit lu = new LogicalUnit(settings, new DeviceBackend(device), new FilePrStore(prStatePath(target, lc)));
+            LogicalUnit lu = new LogicalUnit(settings,
+                    new DeviceBackend(device, volume == null ? BackendHealth.NONE : new VolumeHealth(volume)),
+                    new FilePrStore(prStatePath(target, lc)));
             return new LunHandle(target.iqn(), lc, volume, device, lu);
         } catch (IOException | RuntimeException e) {
             if (volume != null) {
@@ -117,6 +122,22 @@ public final class LunHandle {
                     + " bytes, not the configured " + lc.sizeBytes());
         }
         return v;
+    }
+
+    /**
+     * The remap engine's health as the SCSI layer asks for it: DEGRADED or FAILED (spares running low or gone)
+     * predicts failure (informational exception 5D/00); remapped LBAs are the grown defect list.
+     */
+    private record VolumeHealth(RemapVolume volume) implements BackendHealth {
+        @Override
+        public boolean failurePredicted() {
+            return volume.health() != Health.OK;
+        }
+
+        @Override
+        public long[] grownDefects() {
+            return volume.remaps().stream().mapToLong(Remap::lba).sorted().toArray();
+        }
     }
 
     /**
