@@ -40,6 +40,7 @@ public final class RemapTarget implements AutoCloseable {
     private final Map<String, Map<Long, LunHandle>> luns;
     private final Object closeLock = new Object();
     private boolean closed;
+    private final List<java.nio.file.Path> deleteOnClose = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private RemapTarget(ServerConfig config, IscsiServer iscsi, ExecutorService ioExecutor,
                         Map<String, Map<Long, LunHandle>> luns) {
@@ -47,6 +48,15 @@ public final class RemapTarget implements AutoCloseable {
         this.iscsi = iscsi;
         this.ioExecutor = ioExecutor;
         this.luns = luns;
+    }
+
+    /** A builder for servers configured in code (memory, temporary-file and file LUNs). */
+    public static RemapTargetBuilder builder() {
+        return new RemapTargetBuilder();
+    }
+
+    void deleteOnClose(List<java.nio.file.Path> files) {
+        deleteOnClose.addAll(files);
     }
 
     /** Start-up options that are not part of the configuration file. */
@@ -202,6 +212,13 @@ public final class RemapTarget implements AutoCloseable {
         for (Map<Long, LunHandle> m : luns.values()) {
             for (LunHandle h : m.values()) {
                 h.closeQuietly();
+            }
+        }
+        for (java.nio.file.Path p : deleteOnClose) {
+            try {
+                java.nio.file.Files.deleteIfExists(p);
+            } catch (IOException e) {
+                LOG.debug("cannot delete {}: {}", p, e.getMessage());
             }
         }
         LOG.info("stopped");
