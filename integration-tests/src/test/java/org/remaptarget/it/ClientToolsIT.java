@@ -16,7 +16,7 @@ class ClientToolsIT {
     private static final long SIZE = 64L << 20;
 
     @TempDir
-    Path dir;
+    static Path dir;
     private RemapTarget server;
 
     @BeforeAll

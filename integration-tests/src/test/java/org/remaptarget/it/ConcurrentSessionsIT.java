@@ -89,7 +89,7 @@ class ConcurrentSessionsIT {
                 }
                 cmds++;
             }
-            Tools.Result r = Tools.run(120, script.toString(), "qemu-io", "-f", "raw", url);
+            Tools.Result r = Tools.runWithInput(120, script.toString(), "qemu-io", "-f", "raw", url);
             String out = r.output();
             assertTrue(r.ok(), "session " + session + " batch " + batch + " failed:\n" + out);
             assertTrue(!out.contains("verification failed") && !out.contains("error") && !out.contains("failed"),

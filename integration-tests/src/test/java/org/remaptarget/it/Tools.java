@@ -61,7 +61,7 @@ final class Tools {
     }
 
     /** Runs {@code cmd} with stdin from {@code stdin} (may be null), capturing stdout+stderr, killed after the limit. */
-    static Result run(long timeoutSeconds, String stdin, String... cmd) throws IOException, InterruptedException {
+    static Result runWithInput(long timeoutSeconds, String stdin, String... cmd) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Path out = Files.createTempFile("it-tool", ".out");
         pb.redirectOutput(out.toFile());
@@ -83,7 +83,7 @@ final class Tools {
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
             }
-            String text = Files.readString(out, StandardCharsets.UTF_8);
+            String text = Files.readString(out, StandardCharsets.ISO_8859_1);
             return new Result(done ? p.exitValue() : -1, text, !done);
         } finally {
             if (p.isAlive()) {
@@ -94,6 +94,6 @@ final class Tools {
     }
 
     static Result run(long timeoutSeconds, String... cmd) throws IOException, InterruptedException {
-        return run(timeoutSeconds, null, cmd);
+        return runWithInput(timeoutSeconds, null, cmd);
     }
 }

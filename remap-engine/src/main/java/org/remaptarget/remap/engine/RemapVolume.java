@@ -245,6 +245,11 @@ public final class RemapVolume implements Closeable {
         return layout().spareStart() + s;
     }
 
+    /** The metadata store (state, counters, recovery report): for diagnostics, tools and benchmarks. */
+    public MetadataStore metadata() {
+        return store;
+    }
+
     public MetadataStore.RecoveryReport recoveryReport() {
         return store.recoveryReport();
     }

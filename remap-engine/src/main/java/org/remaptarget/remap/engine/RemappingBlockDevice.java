@@ -86,32 +86,40 @@ public final class RemappingBlockDevice implements BlockDevice {
         checkRange(lba, n);
         counters.reads.increment();
         counters.blocksRead.add(n);
-        ByteBuffer buf = dst.slice();
+        int start = dst.position();
         if (table.size() == 0) {
-            readPrimary(lba, n, buf);
-        } else {
-            int i = 0;
-            while (i < n) {
-                long s = table.get(lba + i);
-                if (s == RemapTable.NOT_MAPPED) {
-                    int j = i + 1;
-                    while (j < n && table.get(lba + j) == RemapTable.NOT_MAPPED) {
-                        j++;
-                    }
-                    readPrimary(lba + i, j - i, window(buf, i, j - i));
-                    i = j;
-                } else {
-                    ByteBuffer one = window(buf, i, 1);
-                    try {
-                        spare.read(s, one.duplicate());
-                    } catch (IOException e) {
-                        readBlockWithRetries(spare, s, lba + i, one, 1, s);
-                    }
-                    i++;
-                }
+            try {
+                data.read(lba, dst); // the common case: nothing remapped, one call, no copies
+                return;
+            } catch (IOException e) {
+                dst.position(start);
+                locatePrimaryFailure(lba, n, dst.slice(), e);
+                dst.position(start + n * bs);
+                return;
             }
         }
-        dst.position(dst.position() + n * bs);
+        ByteBuffer buf = dst.slice();
+        int i = 0;
+        while (i < n) {
+            long s = table.get(lba + i);
+            if (s == RemapTable.NOT_MAPPED) {
+                int j = i + 1;
+                while (j < n && table.get(lba + j) == RemapTable.NOT_MAPPED) {
+                    j++;
+                }
+                readPrimary(lba + i, j - i, window(buf, i, j - i));
+                i = j;
+            } else {
+                ByteBuffer one = window(buf, i, 1);
+                try {
+                    spare.read(s, one.duplicate());
+                } catch (IOException e) {
+                    readBlockWithRetries(spare, s, lba + i, one, 1, s);
+                }
+                i++;
+            }
+        }
+        dst.position(start + n * bs);
     }
 
     private ByteBuffer window(ByteBuffer buf, int block, int blocks) {
@@ -122,14 +130,19 @@ public final class RemappingBlockDevice implements BlockDevice {
         try {
             data.read(lba, buf.duplicate());
         } catch (IOException e) {
-            if (n == 1) {
-                readBlockWithRetries(data, lba, lba, buf, 1, RemapTable.NOT_MAPPED);
-                return;
-            }
-            LOG.debug("{}: read of [{}, +{}) failed ({}); locating the failing block", name, lba, n, e.toString());
-            for (int i = 0; i < n; i++) {
-                readBlockWithRetries(data, lba + i, lba + i, window(buf, i, 1), 0, RemapTable.NOT_MAPPED);
-            }
+            locatePrimaryFailure(lba, n, buf, e);
+        }
+    }
+
+    /** After one failed read of {@code [lba, +n)}: retry (one block) or locate the failing block (several). */
+    private void locatePrimaryFailure(long lba, int n, ByteBuffer buf, IOException e) throws IOException {
+        if (n == 1) {
+            readBlockWithRetries(data, lba, lba, buf, 1, RemapTable.NOT_MAPPED);
+            return;
+        }
+        LOG.debug("{}: read of [{}, +{}) failed ({}); locating the failing block", name, lba, n, e.toString());
+        for (int i = 0; i < n; i++) {
+            readBlockWithRetries(data, lba + i, lba + i, window(buf, i, 1), 0, RemapTable.NOT_MAPPED);
         }
     }
 

@@ -10,7 +10,8 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Storage is split into fixed chunks of {@value #CHUNK} heads, allocated on first write, so creating the next
  * generation at a resize decision costs one small directory, not a zeroed array proportional to the table: a
- * missing chunk reads as all-empty.
+ * missing chunk reads as all-empty. A generation of at most one chunk allocates it at once (bounded: 16 KiB) so
+ * that lookups in small tables skip the directory.
  *
  * <p>Concurrency: written only by the table's writer (under its lock). Chunks are installed and heads published
  * with release stores; readers use acquire loads, so a reader that sees a head sees the entry it names fully
@@ -40,6 +41,20 @@ final class BucketArray {
         this.length = length;
         this.mask = length - 1;
         this.chunks = new int[(length + CHUNK - 1) >>> CHUNK_SHIFT][];
+        if (length <= CHUNK) {
+            chunks[0] = new int[length]; // small generations are one eager chunk: a lookup skips the directory
+            allocatedChunks = 1;
+        }
+    }
+
+    /** The only chunk of a generation of at most {@value #CHUNK} buckets, else null. */
+    int[] singleChunk() {
+        return length <= CHUNK ? chunks[0] : null;
+    }
+
+    /** Reader view over a cached {@link #singleChunk()}. */
+    static int headAcquire(int[] singleChunk, int bucket) {
+        return (int) INTS.getAcquire(singleChunk, bucket);
     }
 
     /** The chunk directory, for readers that cache it (see {@link #headAcquire(int[][], int)}). */

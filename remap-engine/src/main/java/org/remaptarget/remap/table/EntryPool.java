@@ -8,16 +8,20 @@ import java.lang.invoke.VarHandle;
  * in a {@code long[]} chunk, so one cache line serves a probe) and a chain link (an {@code int[]} chunk):
  * 20 bytes per slot. Links are slot + 1 so that {@link #END} (0) is the zero-initialised state.
  *
- * <p>Chunks hold {@value #CHUNK} slots and are never moved or released: growing the pool adds a chunk and, every
- * doubling, copies only the small chunk directory, so no allocation costs time proportional to the table. Freed
- * slots go on a free list threaded through their link field and are reused first.
+ * <p><b>Chunks</b> hold {@value #CHUNK} slots. Growing the pool adds a chunk and, every doubling, copies only the
+ * small chunk directory, so no allocation costs time proportional to the table. Each chunk keeps its own free
+ * list (threaded through the link field), live count and a "has space" bit; allocation always takes the lowest
+ * chunk with space. Because every rehash copies each live entry once, lowest-first allocation compacts the pool
+ * as a side effect, and when the top two chunks are both empty the top one is released (one empty chunk stays as
+ * hysteresis), so memory follows the entry count down as well as up.
  *
- * <p>Concurrency: all mutators are called by the table's writer under its lock. Readers call only
+ * <p><b>Concurrency</b>: all mutators are called by the table's writer under its lock. Readers call only
  * {@link #kvDirectory}/{@link #linkDirectory} plus the static accessors and must tolerate stale paths: a reader
  * that followed a link out of a slot which has since been freed can see any value, including a slot whose chunk
- * its copy of the directory does not show; it then re-reads the directories and, failing that, restarts (the
- * table's sequence check makes every such path restart anyway). The invariant the table relies on: a slot's fields are only overwritten
- * after it was unlinked and the table's reuse sequence was bumped ({@link #free} is called after the bump).
+ * its copy of the directory does not show (not yet, or no longer: released chunks are nulled); it then re-reads
+ * the directories and, failing that, restarts (the table's sequence check makes every such path restart anyway).
+ * The invariant the table relies on: a slot's fields are only overwritten, and a chunk only released, after its
+ * entries were unlinked and the table's reuse sequence was bumped ({@link #free} is called after the bump).
  */
 final class EntryPool {
 
@@ -27,18 +31,28 @@ final class EntryPool {
     static final int CHUNK_SHIFT = 10;
     static final int CHUNK = 1 << CHUNK_SHIFT;
     private static final int CHUNK_MASK = CHUNK - 1;
-    private static final int MAX_SLOTS = Integer.MAX_VALUE - 1;
+    /** Links are slot + 1 and must stay positive ints. */
+    private static final int MAX_CHUNKS = (Integer.MAX_VALUE - 1) >>> CHUNK_SHIFT;
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
 
-    /** Chunk directories; replaced (never mutated in place except to fill null slots) when they grow. */
+    /** Chunk directories; replaced when they grow, entries set when a chunk is added and nulled when released. */
     private long[][] kv = new long[4][];
     private int[][] links = new int[4][];
+    /** Per chunk: head of its free list (a link, END if none). */
+    private int[] chunkFree = new int[4];
+    /** Per chunk: index of its first never-used slot (CHUNK when all were used once). */
+    private int[] chunkFresh = new int[4];
+    /** Per chunk: slots holding entries (allocated and not freed). */
+    private int[] chunkLive = new int[4];
+    /** Bit c set: chunk c has a free or fresh slot. */
+    private long[] spaceBits = new long[1];
     private int chunkCount;
-    private int highWater;
-    private int freeHead = END;
-    private int freeCount;
+    /** No chunk below this one has space. */
+    private int lowestWithSpace;
+    private long live;
+    private long chunksReleased;
 
     // ---- reader side (lock-free; may run on stale paths) ----
 
@@ -71,51 +85,75 @@ final class EntryPool {
     // ---- writer side (caller holds the table lock) ----
 
     /**
-     * Takes a slot (free list first) and fills it; the entry is not reachable until the caller publishes its link
-     * with a release store.
+     * Takes a slot (lowest chunk with space; its free list first) and fills it; the entry is not reachable until
+     * the caller publishes its link with a release store.
      *
      * @return the new entry's link (slot + 1)
      */
     int allocate(long key, long value, int nextLink) {
+        int c = chunkWithSpace();
         int slot;
-        if (freeHead != END) {
-            slot = freeHead - 1;
-            freeHead = links[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK];
-            freeCount--;
+        int free = chunkFree[c];
+        if (free != END) {
+            slot = free - 1;
+            chunkFree[c] = links[c][slot & CHUNK_MASK];
         } else {
-            if (highWater == MAX_SLOTS) {
-                throw new IllegalStateException("remap table entry pool exhausted at " + MAX_SLOTS + " slots");
-            }
-            slot = highWater;
-            if ((slot >>> CHUNK_SHIFT) == chunkCount) {
-                addChunk();
-            }
-            highWater++;
+            slot = (c << CHUNK_SHIFT) + chunkFresh[c]++;
         }
-        long[] kvc = kv[slot >>> CHUNK_SHIFT];
+        if (chunkFree[c] == END && chunkFresh[c] == CHUNK) {
+            spaceBits[c >>> 6] &= ~(1L << c);
+        }
+        chunkLive[c]++;
+        live++;
+        long[] kvc = kv[c];
         int off = (slot & CHUNK_MASK) << 1;
         kvc[off] = key;
         kvc[off + 1] = value;
-        links[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = nextLink;
+        links[c][slot & CHUNK_MASK] = nextLink;
         return slot + 1;
     }
 
-    private void addChunk() {
-        if (chunkCount == kv.length) {
+    private int chunkWithSpace() {
+        int words = (chunkCount + 63) >>> 6;
+        for (int w = lowestWithSpace >>> 6; w < words; w++) {
+            long bits = spaceBits[w];
+            if (bits != 0) {
+                int c = (w << 6) + Long.numberOfTrailingZeros(bits);
+                lowestWithSpace = c;
+                return c;
+            }
+        }
+        return addChunk();
+    }
+
+    private int addChunk() {
+        if (chunkCount == MAX_CHUNKS) {
+            throw new IllegalStateException("remap table entry pool exhausted at " + MAX_CHUNKS + " chunks");
+        }
+        int c = chunkCount;
+        if (c == kv.length) {
             int length = kv.length * 2;
-            long[][] kvDir = new long[length][];
-            int[][] linkDir = new int[length][];
-            System.arraycopy(kv, 0, kvDir, 0, chunkCount);
-            System.arraycopy(links, 0, linkDir, 0, chunkCount);
-            kvDir[chunkCount] = new long[2 * CHUNK];
-            linkDir[chunkCount] = new int[CHUNK];
+            long[][] kvDir = java.util.Arrays.copyOf(kv, length);
+            int[][] linkDir = java.util.Arrays.copyOf(links, length);
+            chunkFree = java.util.Arrays.copyOf(chunkFree, length);
+            chunkFresh = java.util.Arrays.copyOf(chunkFresh, length);
+            chunkLive = java.util.Arrays.copyOf(chunkLive, length);
+            spaceBits = java.util.Arrays.copyOf(spaceBits, (length + 63) >>> 6);
+            kvDir[c] = new long[2 * CHUNK];
+            linkDir[c] = new int[CHUNK];
             kv = kvDir;
             links = linkDir;
         } else {
-            kv[chunkCount] = new long[2 * CHUNK];
-            links[chunkCount] = new int[CHUNK];
+            kv[c] = new long[2 * CHUNK];
+            links[c] = new int[CHUNK];
         }
+        chunkFree[c] = END;
+        chunkFresh[c] = 0;
+        chunkLive[c] = 0;
+        spaceBits[c >>> 6] |= 1L << c;
         chunkCount++;
+        lowestWithSpace = c;
+        return c;
     }
 
     long key(int link) {
@@ -146,27 +184,48 @@ final class EntryPool {
     }
 
     /**
-     * Returns an unlinked entry's slot to the free list. The caller must already have bumped the table's reuse
-     * sequence after unlinking it: this overwrites the link that stale readers may still follow.
+     * Returns an unlinked entry's slot to its chunk, and releases trailing empty chunks. The caller must already
+     * have bumped the table's reuse sequence after unlinking it: this overwrites the link that stale readers may
+     * still follow.
      */
     void free(int link) {
         int slot = link - 1;
-        links[slot >>> CHUNK_SHIFT][slot & CHUNK_MASK] = freeHead;
-        freeHead = link;
-        freeCount++;
+        int c = slot >>> CHUNK_SHIFT;
+        links[c][slot & CHUNK_MASK] = chunkFree[c];
+        chunkFree[c] = link;
+        chunkLive[c]--;
+        live--;
+        spaceBits[c >>> 6] |= 1L << c;
+        if (c < lowestWithSpace) {
+            lowestWithSpace = c;
+        }
+        while (chunkCount >= 2 && chunkLive[chunkCount - 1] == 0 && chunkLive[chunkCount - 2] == 0) {
+            int top = --chunkCount;
+            kv[top] = null;
+            links[top] = null;
+            chunkFree[top] = END;
+            chunkFresh[top] = 0;
+            spaceBits[top >>> 6] &= ~(1L << top);
+            chunksReleased++;
+        }
     }
 
-    /** Slots holding entries or waiting on the free list. */
-    long slotsInUse() {
-        return highWater;
+    /** Slot capacity of the chunks held. */
+    long capacity() {
+        return (long) chunkCount * CHUNK;
     }
 
-    long freeSlots() {
-        return freeCount;
+    long liveSlots() {
+        return live;
+    }
+
+    long chunksReleased() {
+        return chunksReleased;
     }
 
     long memoryBytes() {
-        return Footprint.refArray(kv.length) + Footprint.refArray(links.length)
+        return Footprint.refArray(kv.length) + Footprint.refArray(links.length) + 3 * Footprint.intArray(kv.length)
+                + Footprint.longArray(spaceBits.length)
                 + chunkCount * (Footprint.longArray(2L * CHUNK) + Footprint.intArray(CHUNK));
     }
 }

@@ -22,14 +22,15 @@ import org.apache.logging.log4j.Logger;
  * next grow or shrink point, so per-operation work is bounded by the policy, never by the table size.
  *
  * <p><b>Rehashing one old bucket</b> copies its entries into fresh slots, links the copies into the next
- * generation (release), marks the old head {@link BucketArray#MOVED} (release), bumps the reuse sequence, and only
- * then frees the old slots. Old chains are never relinked in place, so a reader walking one is never diverted.
+ * generation (release) and marks the old head {@link BucketArray#MOVED} (release). Once per mutation the reuse
+ * sequence is bumped and only then are the old slots freed. Old chains are never relinked in place, so a reader
+ * walking one is never diverted.
  *
  * <p><b>Readers</b> ({@link #get}) take no lock and never wait. They read the reuse sequence, walk the chain
  * (old generation, or next generation if the old bucket is MOVED) with acquire loads, and then check the sequence
- * again. The only writes that can mislead a walker are writes into freed slots, and every freeing is preceded by
- * a sequence bump, so a changed sequence means "retry", an unchanged one means the walk saw only entries that
- * were linked at some instant during it. Inserts, value updates and unlinks never bump the sequence, so lookups
+ * again. The only writes that can mislead a walker are writes into freed slots and the release of emptied entry
+ * chunks, and every freeing is preceded by a sequence bump, so a changed sequence means "retry", an unchanged one
+ * means the walk saw only entries that were linked at some instant during it. Inserts, value updates and unlinks never bump the sequence, so lookups
  * retry only when they overlap a removal or a rehash step (seqlock validation, as in StampedLock's optimistic
  * reads, but with no writer-held state a reader could wait on).
  *
@@ -62,18 +63,34 @@ public final class IncrementalRemapTable implements RemapTable {
     private static final class Generations {
         final BucketArray current;
         final BucketArray old;
+        final int[] currentFlat;
         final int[][] currentChunks;
         final int currentMask;
+        final int[] oldFlat;
         final int[][] oldChunks;
         final int oldMask;
 
         Generations(BucketArray current, BucketArray old) {
             this.current = current;
             this.old = old;
+            this.currentFlat = current.singleChunk();
             this.currentChunks = current.directory();
             this.currentMask = current.mask;
+            this.oldFlat = old == null ? null : old.singleChunk();
             this.oldChunks = old == null ? null : old.directory();
             this.oldMask = old == null ? 0 : old.mask;
+        }
+
+        int currentHeadAcquire(int h) {
+            int[] flat = currentFlat;
+            return flat != null ? BucketArray.headAcquire(flat, h & currentMask)
+                    : BucketArray.headAcquire(currentChunks, h & currentMask);
+        }
+
+        int oldHeadAcquire(int h) {
+            int[] flat = oldFlat;
+            return flat != null ? BucketArray.headAcquire(flat, h & oldMask)
+                    : BucketArray.headAcquire(oldChunks, h & oldMask);
         }
     }
 
@@ -89,6 +106,9 @@ public final class IncrementalRemapTable implements RemapTable {
     private volatile long reuseSequence;
 
     // ---- writer-only state (guarded by lock) ----
+    /** Old chains rehashed but not yet freed: freed together after one sequence bump. */
+    private final int[] pendingChains = new int[64];
+    private int pendingCount;
     private int cursor;
     private int quota;
     private boolean iterating;
@@ -109,15 +129,14 @@ public final class IncrementalRemapTable implements RemapTable {
         this.generations = new Generations(new BucketArray(policy.minBuckets()), null);
     }
 
-    /** The table's hash: a 64-bit finaliser (murmur3 fmix64) so that runs of adjacent LBAs spread over buckets. */
+    /**
+     * The table's hash: a Fibonacci multiply, with the well-mixed high half folded onto the low bits the bucket
+     * masks use, so runs of adjacent or power-of-two-strided LBAs spread over buckets. One multiply keeps it off
+     * the lookup's critical path.
+     */
     static long hash(long lba) {
-        long h = lba;
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
+        long h = lba * 0x9E3779B97F4A7C15L;
+        return h ^ (h >>> 32);
     }
 
     // ------------------------------------------------------------------------------------------------ readers
@@ -129,15 +148,14 @@ public final class IncrementalRemapTable implements RemapTable {
         for (;;) {
             final long stamp = (long) SEQ.getAcquire(this);
             final Generations g = generations;
-            final int[][] oldChunks = g.oldChunks;
             int link;
-            if (oldChunks != null) {
-                link = BucketArray.headAcquire(oldChunks, h & g.oldMask);
+            if (g.old != null) {
+                link = g.oldHeadAcquire(h);
                 if (link == BucketArray.MOVED) {
-                    link = BucketArray.headAcquire(g.currentChunks, h & g.currentMask);
+                    link = g.currentHeadAcquire(h);
                 }
             } else {
-                link = BucketArray.headAcquire(g.currentChunks, h & g.currentMask);
+                link = g.currentHeadAcquire(h);
             }
             long result = NOT_MAPPED;
             if (link != EntryPool.END) {
@@ -152,19 +170,29 @@ public final class IncrementalRemapTable implements RemapTable {
                     }
                     final int slot = link - 1;
                     final int c = EntryPool.chunkOf(slot);
-                    if (c >= kvDir.length || kvDir[c] == null || c >= linkDir.length || linkDir[c] == null) {
+                    long[] kv = c < kvDir.length ? kvDir[c] : null;
+                    if (kv == null) {
                         kvDir = pool.kvDirectory();
-                        linkDir = pool.linkDirectory();
-                        if (c >= kvDir.length || kvDir[c] == null || c >= linkDir.length || linkDir[c] == null) {
+                        kv = c < kvDir.length ? kvDir[c] : null;
+                        if (kv == null) {
                             continue restart; // a recycled link this reader cannot resolve: stale path
                         }
                     }
-                    final long[] kv = kvDir[c];
+                    int[] links = c < linkDir.length ? linkDir[c] : null;
+                    if (links == null) {
+                        linkDir = pool.linkDirectory();
+                        links = c < linkDir.length ? linkDir[c] : null;
+                        if (links == null) {
+                            continue restart;
+                        }
+                    }
+                    // the link is loaded before the key compare so that its cache miss overlaps the key's
+                    final int nextLink = EntryPool.linkIn(links, slot);
                     if (EntryPool.keyIn(kv, slot) == lba) {
                         result = EntryPool.valueIn(kv, slot);
                         break;
                     }
-                    link = EntryPool.linkIn(linkDir[c], slot);
+                    link = nextLink;
                     if (++hops % HOPS_BETWEEN_CHECKS == 0) {
                         VarHandle.acquireFence();
                         if ((long) SEQ.getOpaque(this) != stamp) {
@@ -348,6 +376,7 @@ public final class IncrementalRemapTable implements RemapTable {
         for (int i = 0; i < quota && cursor < g.old.length; i++) {
             rehashBucket(g, cursor++);
         }
+        releasePendingChains();
         if (cursor == g.old.length) {
             generations = new Generations(g.current, null);
         }
@@ -377,13 +406,30 @@ public final class IncrementalRemapTable implements RemapTable {
         }
         g.old.publish(oldBucket, BucketArray.MOVED);
         if (head != EntryPool.END) {
-            bumpReuseSequence();
-            for (int l = head; l != EntryPool.END; ) {
+            if (pendingCount == pendingChains.length) {
+                releasePendingChains();
+            }
+            pendingChains[pendingCount++] = head;
+        }
+    }
+
+    /**
+     * Frees the old chains of the rehash steps since the last call, behind one sequence bump (so a mutation costs
+     * concurrent lookups at most one retry, however many buckets it rehashed).
+     */
+    private void releasePendingChains() {
+        if (pendingCount == 0) {
+            return;
+        }
+        bumpReuseSequence();
+        for (int i = 0; i < pendingCount; i++) {
+            for (int l = pendingChains[i]; l != EntryPool.END; ) {
                 int next = pool.next(l);
                 pool.free(l);
                 l = next;
             }
         }
+        pendingCount = 0;
     }
 
     /**
@@ -427,6 +473,7 @@ public final class IncrementalRemapTable implements RemapTable {
         while (cursor < g.old.length) {
             rehashBucket(g, cursor++);
         }
+        releasePendingChains();
         generations = new Generations(g.current, null);
         endMutation();
     }
@@ -489,10 +536,21 @@ public final class IncrementalRemapTable implements RemapTable {
         }
     }
 
+    /** Entry chunks released so far (tests: the pool shrinks while readers run). */
+    long entryChunksReleased() {
+        lock.lock();
+        try {
+            return pool.chunksReleased();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Slot capacity of the entry chunks currently held. */
     long poolSlots() {
         lock.lock();
         try {
-            return pool.slotsInUse();
+            return pool.capacity();
         } finally {
             lock.unlock();
         }

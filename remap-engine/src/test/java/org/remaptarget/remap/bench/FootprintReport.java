@@ -23,7 +23,7 @@ public final class FootprintReport {
     public static void main(String[] args) {
         int[] sizes = args.length == 0 ? new int[] {1_000_000, 10_000_000}
                 : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
-        System.out.printf(Locale.ROOT, "%-16s %12s %18s %22s%n", "structure", "entries", "measured B/entry",
+        System.out.printf(Locale.ROOT, "%-18s %12s %18s %22s%n", "structure", "entries", "measured B/entry",
                 "memoryBytes() B/entry");
         for (int n : sizes) {
             IncrementalRemapTable[] keep = new IncrementalRemapTable[1];
@@ -38,6 +38,13 @@ public final class FootprintReport {
             keep[0] = null;
             report("HashMap", n, count -> {
                 HashMap<Long, Long> m = new HashMap<>();
+                for (int i = 0; i < count; i++) {
+                    m.put(BenchKeys.lba(i), BenchKeys.spare(BenchKeys.lba(i)));
+                }
+                return m;
+            }, null);
+            report("ConcurrentHashMap", n, count -> {
+                java.util.concurrent.ConcurrentHashMap<Long, Long> m = new java.util.concurrent.ConcurrentHashMap<>();
                 for (int i = 0; i < count; i++) {
                     m.put(BenchKeys.lba(i), BenchKeys.spare(BenchKeys.lba(i)));
                 }
@@ -68,7 +75,7 @@ public final class FootprintReport {
         long after = settled(memory);
         double est = estimate == null ? Double.NaN : estimate.getAsDouble();
         Reference.reachabilityFence(structure);
-        System.out.printf(Locale.ROOT, "%-16s %12d %18.1f %22s%n", name, n, (double) (after - before) / n,
+        System.out.printf(Locale.ROOT, "%-18s %12d %18.1f %22s%n", name, n, (double) (after - before) / n,
                 estimate == null ? "-" : String.format(Locale.ROOT, "%.1f", est));
     }
 

@@ -118,6 +118,23 @@ class MetadataStoreTest {
     }
 
     @Test
+    void rottenEntryBlockOfTheNewestCheckpointFallsBackToTheOlderCopyPlusJournal() throws IOException {
+        format();
+        MetadataStore s = open(); // checkpoint A; the journal epoch starts
+        for (int i = 0; i < 35; i++) {
+            map(s, 2 * i);
+        }
+        s.close(); // checkpoint B with 35 entries in two entry blocks; journal records stay on disk
+        corruptBlock(LAYOUT.checkpointStart(1) + 2);
+        MetadataStore again = open();
+        assertEquals("A", again.recoveryReport().checkpointCopy());
+        assertEquals(35, again.recoveryReport().recordsReplayed());
+        assertEquals(35, again.state().table().size());
+        assertTrue(again.recoveryReport().repairs().get(0).contains("entry block 1"),
+                again.recoveryReport().repairs().toString());
+    }
+
+    @Test
     void bothCheckpointCopiesCorruptRefusesToOpenNamingTheDevice() throws IOException {
         format();
         corruptBlock(LAYOUT.checkpointStart(0));

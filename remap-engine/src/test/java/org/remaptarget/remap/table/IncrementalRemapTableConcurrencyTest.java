@@ -116,6 +116,7 @@ class IncrementalRemapTableConcurrencyTest {
                 "exact checks: absent " + outcome.absentChecks + " present " + outcome.presentChecks);
         assertEquals(stable, table.size());
         assertEquals(0, table.forcedCompletions());
+        assertTrue(table.entryChunksReleased() > 0, "entry chunks were released under the readers");
     }
 
     private static void readLoop(IncrementalRemapTable table, AtomicLongArray version, AtomicBoolean done,

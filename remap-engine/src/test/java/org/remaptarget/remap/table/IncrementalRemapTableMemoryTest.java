@@ -38,23 +38,55 @@ class IncrementalRemapTableMemoryTest {
         }
         assertTrue(table.isResizing());
         // one entry chunk (1024 * 16 + 16 bytes of keys/values, 1024 * 4 + 16 bytes of links), two 4-ref
-        // directories, the old 64-bucket chunk (+ directory) and the new 128-bucket generation's chunk
-        long entries = (16 + 1024 * 16) + (16 + 1024 * 4) + 2 * (16 + 4 * 4);
+        // directories, three 4-int per-chunk tables and a 1-long space bitmap, the old 64-bucket chunk
+        // (+ directory) and the new 128-bucket generation's chunk
+        long entries = (16 + 1024 * 16) + (16 + 1024 * 4) + 2 * (16 + 4 * 4) + 3 * (16 + 4 * 4) + (16 + 8);
         long oldBuckets = (16 + 8) + (16 + 64 * 4);
         long newBuckets = (16 + 8) + (16 + 128 * 4);
         assertEquals(entries + oldBuckets + newBuckets, table.memoryBytes());
     }
 
     @Test
-    void aResizeDecisionAllocatesOnlyADirectoryForTheNextGeneration() {
+    void aResizeDecisionOfALargeTableAllocatesOnlyADirectoryForTheNextGeneration() {
         IncrementalRemapTable table = new IncrementalRemapTable();
-        for (long lba = 0; lba < 96; lba++) {
+        long growAt = (151L * 4096 + 99) / 100; // 4096 -> 8192 buckets at 6185 entries
+        for (long lba = 0; lba < growAt - 1; lba++) {
             table.put(lba, lba);
         }
+        for (long lba = 0; table.isResizing(); lba++) { // finish the previous rehash with updates
+            table.put(lba, lba);
+        }
+        assertEquals(4096, table.bucketCount());
         long beforeDecision = table.memoryBytes();
-        table.put(96, 96);
+        table.put(growAt, growAt);
         assertTrue(table.isResizing());
-        assertEquals(beforeDecision + (16 + 8), table.memoryBytes());
+        assertEquals(8192, table.bucketCount());
+        assertEquals(beforeDecision + (16 + 2 * 4), table.memoryBytes());
+    }
+
+    @Test
+    void removingMostEntriesGivesTheMemoryBackOnceTheShrinkRehashHasCompactedThePool() {
+        IncrementalRemapTable table = new IncrementalRemapTable();
+        int n = 500_000;
+        for (long lba = 0; lba < n; lba++) {
+            table.put(lba * 3, lba);
+        }
+        long full = table.memoryBytes();
+        for (long lba = 0; lba < n; lba++) {
+            if (lba % 10 != 0) {
+                table.remove(lba * 3);
+            }
+        }
+        for (long lba = 0; table.isResizing(); lba += 10) { // updates finish the last shrink rehash
+            table.put(lba * 3, lba);
+        }
+        assertEquals(n / 10, table.size());
+        double perEntry = (double) table.memoryBytes() / table.size();
+        assertTrue(perEntry <= BUDGET_BYTES_PER_ENTRY, "bytes per entry after removals: " + perEntry
+                + " (full table held " + full + " bytes)");
+        for (long lba = 0; lba < n; lba += 10) {
+            assertEquals(lba, table.get(lba * 3));
+        }
     }
 
     @Test

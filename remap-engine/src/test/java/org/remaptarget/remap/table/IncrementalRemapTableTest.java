@@ -266,7 +266,7 @@ class IncrementalRemapTableTest {
             table.put(lba, spareFor(lba));
         }
         assertEquals(n, table.size());
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n; i += 7) { // a spread sample keeps the test fast; the model test checks every key
             long lba = (long) i * 8 + 1_000_000_000L;
             if (table.get(lba) != spareFor(lba)) {
                 assertEquals(spareFor(lba), table.get(lba), "lba " + lba);

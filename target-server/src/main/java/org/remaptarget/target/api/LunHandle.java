@@ -11,6 +11,10 @@ import org.remaptarget.remap.engine.FormatOptions;
 import org.remaptarget.remap.engine.OpenOptions;
 import org.remaptarget.remap.engine.RemapVolume;
 import org.remaptarget.remap.fault.FaultInjectingDevice;
+import org.remaptarget.remap.meta.MetadataException;
+import org.remaptarget.remap.scrub.ScrubProgress;
+import org.remaptarget.remap.scrub.Scrubber;
+import org.remaptarget.remap.device.TimeSource;
 import org.remaptarget.remap.table.IncrementalRemapTable;
 import org.remaptarget.target.backend.DeviceBackend;
 import org.remaptarget.target.config.ConfigException;
@@ -18,6 +22,7 @@ import org.remaptarget.target.config.LunConfig;
 import org.remaptarget.target.config.TargetConfig;
 import org.remaptarget.target.lun.LogicalUnit;
 import org.remaptarget.target.lun.LunSettings;
+import org.remaptarget.target.scsi.pr.FilePrStore;
 
 /**
  * One served LUN: its storage stack (a remap-engine volume, or the plain file for passthrough LUNs), the SCSI
@@ -32,6 +37,9 @@ public final class LunHandle {
     private final RemapVolume volume;        // null for passthrough
     private final BlockDevice device;        // what the SCSI layer serves
     private final LogicalUnit logicalUnit;
+    private final Object scrubLock = new Object();
+    private Scrubber scrubber;               // guarded by scrubLock; the latest scrub, if any
+    private Thread scrubThread;              // guarded by scrubLock
 
     private LunHandle(String targetIqn, LunConfig config, RemapVolume volume, BlockDevice device,
                       LogicalUnit logicalUnit) {
@@ -62,7 +70,7 @@ public final class LunHandle {
             LunSettings settings = new LunSettings(d.lun(), lc.serial() != null ? lc.serial() : d.serial(),
                     d.naaId(), d.vendor(), d.product(), d.revision(), lc.readOnly(), d.writeCacheEnabled(),
                     d.maxTransferBlocks(), d.optimalTransferBlocks(), d.maxWriteSameBlocks());
-            LogicalUnit lu = new LogicalUnit(settings, new DeviceBackend(device));
+            LogicalUnit lu = new LogicalUnit(settings, new DeviceBackend(device), new FilePrStore(prStatePath(target, lc)));
             return new LunHandle(target.iqn(), lc, volume, device, lu);
         } catch (IOException | RuntimeException e) {
             if (volume != null) {
@@ -88,7 +96,20 @@ public final class LunHandle {
             LOG.info("creating LUN {} of {}: {} bytes at {}", lc.lun(), target.iqn(), lc.sizeBytes(), lc.path());
             return RemapVolume.format(lc.path(), fo, oo);
         }
-        RemapVolume v = RemapVolume.open(lc.path(), oo);
+        RemapVolume v;
+        try {
+            v = RemapVolume.open(lc.path(), oo);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException(source, "spare-path", 0, "LUN " + lc.lun() + " of " + target.iqn()
+                    + ": " + e.getFile() + " does not exist");
+        } catch (MetadataException e) {
+            if (e.getMessage() != null && e.getMessage().contains("not formatted")) {
+                throw new ConfigException(source, "path", 0, "LUN " + lc.lun() + " of " + target.iqn() + ": "
+                        + lc.path() + " exists but holds no remap-target metadata; serve it as it is with "
+                        + "'passthrough: true', or give a new path to create a remapped LUN there");
+            }
+            throw e;
+        }
         long have = v.device().blockCount() * v.device().blockSize();
         if (lc.sizeBytes() != 0 && have != lc.sizeBytes()) {
             v.close();
@@ -96,6 +117,18 @@ public final class LunHandle {
                     + " bytes, not the configured " + lc.sizeBytes());
         }
         return v;
+    }
+
+    /**
+     * Where persistent reservations with APTPL are kept: beside a backing file ({@code PATH.pr}); for a block
+     * device, under {@code ./data}.
+     */
+    static java.nio.file.Path prStatePath(TargetConfig target, LunConfig lc) {
+        if (!Files.exists(lc.path()) || Files.isRegularFile(lc.path())) {
+            return lc.path().resolveSibling(lc.path().getFileName() + ".pr");
+        }
+        String safe = (target.iqn() + "-lun" + lc.lun()).replaceAll("[^A-Za-z0-9._-]", "_");
+        return java.nio.file.Path.of("data", safe + ".pr");
     }
 
     /** Benchmarks only: remaps {@code n} evenly spread blocks (their data is copied to spares). */
@@ -142,7 +175,76 @@ public final class LunHandle {
         return logicalUnit;
     }
 
+    /**
+     * Starts a patrol read of the data and spare areas at {@code blocksPerSecond}, marking unreadable blocks
+     * pending; a running scrub is left alone. Returns its progress.
+     */
+    public ScrubProgress startScrub(long blocksPerSecond) {
+        RemapVolume v = requireVolume();
+        if (blocksPerSecond < 1) {
+            throw new IllegalArgumentException("rate must be at least 1 block per second");
+        }
+        synchronized (scrubLock) {
+            if (scrubThread != null && scrubThread.isAlive()) {
+                return scrubber.progress();
+            }
+            Scrubber s = new Scrubber(v.device(), TimeSource.system(), blocksPerSecond, 256);
+            Thread t = new Thread(() -> {
+                try {
+                    s.run();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "scrub-" + targetIqn + "/" + config.lun());
+            t.setDaemon(true);
+            scrubber = s;
+            scrubThread = t;
+            t.start();
+            LOG.info("scrub of LUN {} of {} started at {} blocks/s", config.lun(), targetIqn, blocksPerSecond);
+            return s.progress();
+        }
+    }
+
+    /** Progress of the latest scrub (IDLE when none ran). */
+    public ScrubProgress scrubProgress() {
+        requireVolume();
+        synchronized (scrubLock) {
+            return scrubber == null ? new ScrubProgress(0, 0, 0, ScrubProgress.State.IDLE) : scrubber.progress();
+        }
+    }
+
+    /** Stops a running scrub and waits (bounded) for it to end. */
+    public ScrubProgress stopScrub() {
+        requireVolume();
+        Thread t;
+        synchronized (scrubLock) {
+            if (scrubber == null) {
+                return scrubProgress();
+            }
+            scrubber.stop();
+            t = scrubThread;
+        }
+        try {
+            t.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return scrubProgress();
+    }
+
+    private RemapVolume requireVolume() {
+        if (volume == null) {
+            throw new IllegalStateException("LUN " + config.lun() + " is a passthrough LUN: it has no remap engine");
+        }
+        return volume;
+    }
+
     void closeQuietly() {
+        synchronized (scrubLock) {
+            if (scrubber != null) {
+                scrubber.stop();
+            }
+        }
         try {
             if (volume != null) {
                 volume.close();

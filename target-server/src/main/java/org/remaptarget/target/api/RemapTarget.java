@@ -166,6 +166,15 @@ public final class RemapTarget implements AutoCloseable {
         return h;
     }
 
+    /** The LUNs of target {@code iqn}, ascending. */
+    public java.util.Collection<LunHandle> luns(String iqn) {
+        Map<Long, LunHandle> m = luns.get(iqn);
+        if (m == null) {
+            throw new IllegalArgumentException("no target " + iqn);
+        }
+        return m.values();
+    }
+
     /** Number of live normal sessions. */
     public int sessionCount() {
         return iscsi.sessionCount();

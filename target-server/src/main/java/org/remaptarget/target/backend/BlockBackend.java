@@ -31,6 +31,20 @@ public interface BlockBackend extends AutoCloseable {
     /** Writes the one-block {@code pattern} (at {@code src[off..]}) to every block of the range. */
     void writeSame(long lba, long blocks, byte[] src, int off, boolean fua) throws ScsiFailure;
 
+    /**
+     * True when the storage predicts its own failure (for the remap engine: spare space running out). Reported to
+     * initiators as an informational exception (5D/00) when the LU's informational exceptions page enables it.
+     * Called after successful commands while reporting is enabled, so it must be cheap (a volatile read).
+     */
+    default boolean failurePredicted() {
+        return false;
+    }
+
+    /** The grown defect list (remapped LBAs, ascending), or null when the storage keeps none. */
+    default long[] grownDefects() {
+        return null;
+    }
+
     /** Releases the storage. */
     @Override
     void close() throws Exception;

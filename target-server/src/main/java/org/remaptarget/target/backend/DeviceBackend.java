@@ -24,10 +24,27 @@ public final class DeviceBackend implements BlockBackend {
 
     private final BlockDevice device;
     private final int blockSize;
+    private final BackendHealth health;
 
     public DeviceBackend(BlockDevice device) {
+        this(device, BackendHealth.NONE);
+    }
+
+    /** @param health the storage's own health report (failure prediction, grown defect list) */
+    public DeviceBackend(BlockDevice device, BackendHealth health) {
         this.device = device;
         this.blockSize = device.blockSize();
+        this.health = health;
+    }
+
+    @Override
+    public boolean failurePredicted() {
+        return health.failurePredicted();
+    }
+
+    @Override
+    public long[] grownDefects() {
+        return health.grownDefects();
     }
 
     @Override

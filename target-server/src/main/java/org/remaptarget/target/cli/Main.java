@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "remap-target", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "An iSCSI target whose LUNs keep failing disks in service by remapping bad blocks to spares.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, LunCommand.class, AdminCommands.Status.class, AdminCommands.Stats.class,
+                AdminCommands.Remap.class, AdminCommands.Fault.class, AdminCommands.Scrub.class,
+                picocli.AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.remaptarget.target.admin.AdminServer;
 import org.remaptarget.target.api.RemapTarget;
 import org.remaptarget.target.config.ConfigException;
 import org.remaptarget.target.config.ConfigLoader;
@@ -38,6 +39,15 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (see conf/remap-target.yaml).")
     Path config;
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = AdminOptions.DEFAULT_ADMIN,
+            description = "Admin API and /metrics listen address (default ${DEFAULT-VALUE}; 'off' disables it). "
+                    + "Keep it on a loopback address: it has no TLS.")
+    String admin;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "Admin token file, created (mode 0600) if missing (default: DATA_DIR/admin.token).")
+    Path tokenFile;
 
     @Option(names = "--bench-prepopulate-remaps", hidden = true, defaultValue = "0",
             description = "Benchmarks only: remap this many blocks of each remapped LUN before serving.")
@@ -82,15 +92,45 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
 
+        AdminServer adminServer = null;
+        if (!"off".equalsIgnoreCase(admin)) {
+            try {
+                InetSocketAddress a = parseListen(admin);
+                if (a.getAddress() != null && !a.getAddress().isLoopbackAddress()) {
+                    throw new IllegalArgumentException(admin + " is not a loopback address; the admin API is "
+                            + "local only");
+                }
+                String token = AdminToken.loadOrCreate(tokenFile != null ? tokenFile : dataDir.resolve("admin.token"));
+                adminServer = new AdminServer(server, a, token);
+            } catch (IllegalArgumentException e) {
+                server.close();
+                err.println("remap-target: --admin: " + e.getMessage());
+                return 2;
+            } catch (java.io.IOException e) {
+                server.close();
+                err.println("remap-target: cannot start the admin API on " + admin + ": " + e.getMessage()
+                        + " (choose another with --admin HOST:PORT, or --admin off)");
+                return 1;
+            }
+        }
+        AdminServer adminToClose = adminServer;
+
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             LOG.info("shutting down");
+            if (adminToClose != null) {
+                adminToClose.close();
+            }
             server.close();
             stopped.countDown();
         }, "remap-target-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         printBanner(out, server, cfg);
+        if (adminServer != null) {
+            out.println("Admin API and metrics: http://" + host(adminServer.address()) + ":"
+                    + adminServer.address().getPort() + "/metrics  (try: ./remap-target status)");
+        }
         out.flush();
         try {
             stopped.await();

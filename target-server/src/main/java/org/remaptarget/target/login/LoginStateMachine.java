@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.remaptarget.target.pdu.LoginRequestPdu;
 import org.remaptarget.target.pdu.LoginResponsePdu;
 import org.remaptarget.target.pdu.Pdu;
+import org.remaptarget.target.text.KeyDefinition;
 import org.remaptarget.target.text.KeyDefinition.Phase;
 import org.remaptarget.target.text.KeyTable;
 import org.remaptarget.target.text.KeyValue;
@@ -74,6 +75,11 @@ public final class LoginStateMachine {
             }
             if (req.currentStage() != STAGE_SECURITY && req.currentStage() != STAGE_OPERATIONAL) {
                 return fail(req, LoginStatus.INITIATOR_ERROR, "RFC 7143 §6.3: first CSG must be 0 or 1");
+            }
+            if (req.currentStage() == STAGE_OPERATIONAL
+                    && !KeyDefinition.listValues(config.authenticator().methods()).contains("None")) {
+                return fail(req, LoginStatus.AUTHENTICATION_FAILURE, "security stage skipped but authentication"
+                        + " is required");
             }
             started = true;
             stage = req.currentStage();
@@ -253,10 +259,14 @@ public final class LoginStateMachine {
 
     private LoginStep fail(LoginRequestPdu req, LoginStatus status, String reason) {
         finished = true;
-        LoginResponsePdu r = new LoginResponsePdu(false, false, 0, 0, 0, 0, req.isid(), req.tsih(),
-                req.initiatorTaskTag(), 0, req.cmdSN(), req.cmdSN(), status.statusClass(), status.detail(),
-                Pdu.NO_BYTES);
-        return new LoginStep(r, LoginStep.Next.CLOSE, null, reason);
+        return new LoginStep(refusal(req.isid(), req.tsih(), req.initiatorTaskTag(), req.cmdSN(), status),
+                LoginStep.Next.CLOSE, null, reason);
+    }
+
+    /** A final Login Response refusing a login with {@code status} (the connection closes after it). */
+    public static LoginResponsePdu refusal(long isid, int tsih, int itt, int cmdSN, LoginStatus status) {
+        return new LoginResponsePdu(false, false, 0, 0, 0, 0, isid, tsih, itt, 0, cmdSN, cmdSN,
+                status.statusClass(), status.detail(), Pdu.NO_BYTES);
     }
 
     private static LoginStep step(LoginResponsePdu r, LoginStep.Next next, NegotiatedParameters p, String reason) {

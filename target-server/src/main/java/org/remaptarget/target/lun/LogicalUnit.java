@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.remaptarget.target.backend.BlockBackend;
 import org.remaptarget.target.scsi.Nexus;
+import org.remaptarget.target.scsi.SenseReason;
 import org.remaptarget.target.scsi.TaskSet;
 import org.remaptarget.target.scsi.pr.MemoryPrStore;
 import org.remaptarget.target.scsi.pr.PersistentReservations;
@@ -37,14 +38,18 @@ public final class LogicalUnit {
     private final UnitAttentions unitAttentions = new UnitAttentions();
     private final AtomicReference<TaskSet> taskSet = new AtomicReference<>();
     private final ReentrantLock readModifyWrite = new ReentrantLock();
+    private final InformationalExceptions informationalExceptions = new InformationalExceptions();
     private final PersistentReservations persistentReservations;
 
-    /** Commands and bytes, cheap to bump from many threads. */
-    public final LongAdder readCommands = new LongAdder();
-    public final LongAdder writeCommands = new LongAdder();
-    public final LongAdder readBytes = new LongAdder();
-    public final LongAdder writeBytes = new LongAdder();
-    public final LongAdder errors = new LongAdder();
+    private final LongAdder readCommands = new LongAdder();
+    private final LongAdder writeCommands = new LongAdder();
+    private final LongAdder readBytes = new LongAdder();
+    private final LongAdder writeBytes = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+
+    /** A snapshot of the I/O counters. */
+    public record Stats(long readCommands, long writeCommands, long readBytes, long writeBytes, long errors) {
+    }
 
     /** A logical unit whose persistent reservations (APTPL) live only in memory. */
     public LogicalUnit(LunSettings settings, BlockBackend backend) {
@@ -62,6 +67,28 @@ public final class LogicalUnit {
         this.blockSize = backend.blockSize();
         this.blockCount = backend.blockCount();
         this.mode = new AtomicReference<>(ModeValues.defaults(settings.writeCacheEnabled()));
+    }
+
+    /** Counts one completed read of {@code bytes}. */
+    public void countRead(long bytes) {
+        readCommands.increment();
+        readBytes.add(bytes);
+    }
+
+    /** Counts one completed medium write of {@code bytes}. */
+    public void countWrite(long bytes) {
+        writeCommands.increment();
+        writeBytes.add(bytes);
+    }
+
+    /** Counts one command that ended in CHECK CONDITION. */
+    public void countError() {
+        errors.increment();
+    }
+
+    /** The counters now (each read individually; cheap, never blocks I/O). */
+    public Stats stats() {
+        return new Stats(readCommands.sum(), writeCommands.sum(), readBytes.sum(), writeBytes.sum(), errors.sum());
     }
 
     /** Binds the task set to the target's executor; called once by the core that serves this LU. */
@@ -130,6 +157,22 @@ public final class LogicalUnit {
 
     public UnitAttentions unitAttentions() {
         return unitAttentions;
+    }
+
+    public InformationalExceptions informationalExceptions() {
+        return informationalExceptions;
+    }
+
+    /**
+     * The informational exception to report to {@code nexus} now (see {@link InformationalExceptions}), or null.
+     * Called after a successful command ({@code onRequest} false) and by REQUEST SENSE ({@code onRequest} true).
+     */
+    public SenseReason pendingInformationalException(Nexus nexus, boolean onRequest) {
+        ModeValues m = mode.get();
+        if (m.dexcpt()) {
+            return null;
+        }
+        return informationalExceptions.pending(m, nexus, backend.failurePredicted(), onRequest);
     }
 
     /** SPC-3/4 persistent reservations of this LU (survive LUN reset and I_T nexus loss, unlike SPC-2's). */

@@ -98,6 +98,11 @@ public final class UnitAttentions {
         nexuses.computeIfAbsent(PortKey.of(nexus), k -> new Queue()).add(reason);
     }
 
+    /** Establishes {@code reason} for the nexus with these ports (known or not). */
+    public void establish(PortKey key, SenseReason reason) {
+        nexuses.computeIfAbsent(key, k -> new Queue()).add(reason);
+    }
+
     /** Establishes {@code reason} for every known nexus. */
     public void establishForAll(SenseReason reason) {
         nexuses.values().forEach(q -> q.add(reason));

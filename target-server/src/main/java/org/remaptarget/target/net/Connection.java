@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -18,54 +16,47 @@ import org.remaptarget.target.login.LoginStateMachine;
 import org.remaptarget.target.login.LoginStatus;
 import org.remaptarget.target.login.LoginStep;
 import org.remaptarget.target.login.NegotiatedParameters;
+import org.remaptarget.target.pdu.Bhs;
 import org.remaptarget.target.pdu.DecodeFailure;
 import org.remaptarget.target.pdu.DecodeResult;
 import org.remaptarget.target.pdu.LoginRequestPdu;
-import org.remaptarget.target.pdu.LoginResponsePdu;
+import org.remaptarget.target.pdu.Opcode;
 import org.remaptarget.target.pdu.PduDecoder;
-import org.remaptarget.target.pdu.PduEncoder;
 import org.remaptarget.target.pdu.RejectPdu;
-import org.remaptarget.target.pdu.TargetPdu;
+import org.remaptarget.target.pdu.RejectReason;
 import org.remaptarget.target.session.FullFeatureConnection;
-import org.remaptarget.target.session.PduSink;
 import org.remaptarget.target.session.Session;
 import org.remaptarget.target.session.SessionRegistry;
 import org.remaptarget.target.session.TargetEntry;
 
 /**
- * One TCP connection: its reader thread (decode → login state machine, then full feature handlers) and its
- * serialised writer (the {@link PduSink}: a lock around StatSN stamping, encoding and the gathering write, so wire
- * order equals StatSN order). Implements the login's {@link LoginEnvironment} against the server's registry.
+ * One TCP connection's input side: its reader thread decodes PDUs and feeds the login state machine, then the full
+ * feature handlers; it implements the login's {@link LoginEnvironment} against the server's registry. Output goes
+ * through the connection's {@link PduWriter}.
  *
- * <p>Locks: {@code writeLock} only around one send batch. {@link #close} never takes it: closing the channel
- * unblocks a stuck writer and the reader. Invariant: after the reader thread ends, the session (if any) is closed
- * and the connection is out of the server's set.
+ * <p>Invariant: when the reader thread ends, the socket is closed, the session (if any) is closed and the connection
+ * has left the server's set.
  */
-final class Connection implements PduSink, LoginEnvironment, Runnable {
+final class Connection implements LoginEnvironment, Runnable {
     private static final Logger LOG = LogManager.getLogger(Connection.class);
     private static final int LOGIN_MAX_SEGMENT = 8192;
-
     private final IscsiServer server;
     private final SocketChannel channel;
     private final String name;
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final PduWriter writer;
     private final PduDecoder decoder = new PduDecoder(LOGIN_MAX_SEGMENT);
     private final LoginStateMachine login;
     private final long loginDeadlineNanos;
-    private int statSN;
-    private boolean statSNStarted;
-    private boolean sendHeaderDigest;
-    private boolean sendDataDigest;
+    private boolean loginStarted;
     private int loginCmdSN;
     private Session pendingSession;
-    private volatile Session session;
     private volatile FullFeatureConnection fullFeature;
-    private volatile boolean closed;
 
     Connection(IscsiServer server, SocketChannel channel, String name, long nowNanos) {
         this.server = server;
         this.channel = channel;
         this.name = name;
+        this.writer = new PduWriter(channel, name);
         IscsiSettings s = server.settings();
         this.login = new LoginStateMachine(this, new LoginConfig(s.targetKeyValues(), s.portalGroupTag(),
                 s.commandWindow(), 65536, server.authenticator()));
@@ -82,7 +73,7 @@ final class Connection implements PduSink, LoginEnvironment, Runnable {
         ByteBuffer in = ByteBuffer.allocate(256 * 1024);
         try {
             loop:
-            while (!closed) {
+            while (!writer.isClosed()) {
                 if (channel.read(in) < 0) {
                     break;
                 }
@@ -108,12 +99,13 @@ final class Connection implements PduSink, LoginEnvironment, Runnable {
                 in.compact();
             }
         } catch (IOException e) {
-            reason = closed ? "closed" : "I/O error: " + e.getMessage();
+            reason = writer.isClosed() ? "closed" : "I/O error: " + e.getMessage();
         } catch (RuntimeException e) {
             reason = "internal error: " + e;
             LOG.error("{}: internal error, dropping the connection", name, e);
         } finally {
-            close(reason);
+            writer.close(reason);
+            writer.awaitClosed();
             FullFeatureConnection ffp = fullFeature;
             if (ffp != null) {
                 ffp.connectionLost(reason);
@@ -127,10 +119,23 @@ final class Connection implements PduSink, LoginEnvironment, Runnable {
 
     private boolean onFailure(DecodeFailure f) {
         LOG.debug("{}: bad PDU: {}", name, f.rule());
-        if (f.rejectReason() != 0 && fullFeature != null) {
-            send(RejectPdu.of(f.rejectReason(), f.header()));
+        FullFeatureConnection ffp = fullFeature;
+        if (ffp == null) {
+            ByteBuffer h = ByteBuffer.wrap(f.header());
+            if (Bhs.opcode(h) == Opcode.LOGIN_REQUEST) {
+                writer.firstStatSN(h.getInt(28));
+                writer.sendLogin(LoginStateMachine.refusal(Bhs.isid(h), Bhs.u16(h, 14), h.getInt(16),
+                        h.getInt(24), LoginStatus.INITIATOR_ERROR));
+            }
+            return false; // before full feature phase every malformed PDU ends the login
         }
-        return !f.fatal() && fullFeature != null;
+        if (f.rejectReason() == RejectReason.DATA_DIGEST_ERROR && !f.fatal()) {
+            return ffp.dataDigestError(f.header());
+        }
+        if (f.rejectReason() != 0) {
+            writer.send(RejectPdu.of(f.rejectReason(), f.header()));
+        }
+        return !f.fatal();
     }
 
     private boolean dispatch(DecodeResult.Decoded d) {
@@ -143,12 +148,20 @@ final class Connection implements PduSink, LoginEnvironment, Runnable {
             return false; // RFC 7143 §6.3: only Login Requests before full feature phase
         }
         loginCmdSN = req.cmdSN();
-        if (!statSNStarted) {
-            statSNStarted = true;
-            statSN = req.expStatSN();
+        if (!loginStarted) {
+            loginStarted = true;
+            writer.firstStatSN(req.expStatSN());
         }
-        LoginStep step = login.onRequest(req);
-        sendLogin(step.response());
+        LoginStep step;
+        try {
+            step = login.onRequest(req);
+        } catch (RuntimeException e) {
+            LOG.error("{}: internal error during login", name, e);
+            writer.sendLogin(LoginStateMachine.refusal(req.isid(), req.tsih(), req.initiatorTaskTag(), req.cmdSN(),
+                    LoginStatus.TARGET_ERROR));
+            return false;
+        }
+        writer.sendLogin(step.response());
         switch (step.next()) {
             case CONTINUE -> {
                 return true;
@@ -169,18 +182,13 @@ final class Connection implements PduSink, LoginEnvironment, Runnable {
     private void enterFullFeature(NegotiatedParameters p) {
         Session s = pendingSession;
         pendingSession = null;
-        writeLock.lock();
-        try {
-            sendHeaderDigest = p.headerDigest();
-            sendDataDigest = p.dataDigest();
-        } finally {
-            writeLock.unlock();
-        }
+        writer.session(s);
+        writer.switchDigests(p.headerDigest(), p.dataDigest());
         decoder.setDigests(p.headerDigest(), p.dataDigest());
         decoder.setMaxDataSegmentLength(p.targetMaxRecvDataSegmentLength());
-        session = s;
-        fullFeature = new FullFeatureConnection(s, this, server.targets(), server.targetAddresses(localAddress()));
-        s.attach(this);
+        fullFeature = new FullFeatureConnection(s, writer, server.targets(), server.targetAddresses(localAddress()),
+                login.identity().cid());
+        s.attach(writer);
         LOG.info("{}: {} in full feature phase", name, s);
     }
 
@@ -218,82 +226,25 @@ final class Connection implements PduSink, LoginEnvironment, Runnable {
         return Admission.admitted(opened.session().tsih());
     }
 
-    // ---- PduSink ----
-
-    private void sendLogin(LoginResponsePdu r) {
-        writeLock.lock();
-        try {
-            write(r.withNumbers(statSN++, r.expCmdSN(), r.maxCmdSN()));
-        } catch (IOException e) {
-            close("write failed: " + e.getMessage());
-        } finally {
-            writeLock.unlock();
-        }
+    /** Graceful close (queued PDUs are written first). */
+    void close(String reason) {
+        writer.close(reason);
     }
 
-    @Override
-    public void send(TargetPdu pdu) {
-        sendAll(List.of(pdu));
-    }
-
-    @Override
-    public void sendAll(List<TargetPdu> pdus) {
-        if (closed) {
-            return;
-        }
-        Session s = session;
-        writeLock.lock();
-        try {
-            for (TargetPdu p : pdus) {
-                int exp = s == null ? loginCmdSN : s.window().expCmdSN();
-                int max = s == null ? loginCmdSN : s.window().maxCmdSN();
-                int sn = p.advancesStatSN() ? statSN++ : statSN;
-                write(p.withNumbers(sn, exp, max));
-            }
-        } catch (IOException e) {
-            close("write failed: " + e.getMessage());
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    private void write(TargetPdu pdu) throws IOException {
-        if (closed) {
-            return;
-        }
-        ByteBuffer[] bufs = PduEncoder.encode(pdu, sendHeaderDigest, sendDataDigest);
-        long remaining = 0;
-        for (ByteBuffer b : bufs) {
-            remaining += b.remaining();
-        }
-        while (remaining > 0) {
-            long n = channel.write(bufs);
-            if (n < 0) {
-                throw new IOException("channel closed");
-            }
-            remaining -= n;
-        }
-    }
-
-    @Override
-    public void close(String reason) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.debug("{}: close failed", name, e);
-        }
-    }
-
-    boolean isClosed() {
-        return closed;
+    /** Immediate close. */
+    void abort() {
+        writer.abort();
     }
 
     /** Timer tick: login deadline and keep-alive. */
     void tick(long nowNanos) {
+        long closing = writer.closeRequestedAt();
+        if (closing != 0) {
+            if (nowNanos - closing > PduWriter.CLOSE_GRACE_NANOS) {
+                writer.abort();
+            }
+            return;
+        }
         FullFeatureConnection ffp = fullFeature;
         IscsiSettings s = server.settings();
         if (ffp == null) {

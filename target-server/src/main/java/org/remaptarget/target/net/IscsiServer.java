@@ -23,6 +23,7 @@ import org.remaptarget.target.login.Authenticator;
 import org.remaptarget.target.session.Session;
 import org.remaptarget.target.session.SessionRegistry;
 import org.remaptarget.target.session.TargetDirectory;
+import org.remaptarget.target.session.WriteBudget;
 
 /**
  * The iSCSI target server: listens on every portal, runs one reader thread per connection (blocking NIO), one
@@ -57,7 +58,7 @@ public final class IscsiServer implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings);
         this.targets = Objects.requireNonNull(targets);
         this.authenticator = Objects.requireNonNull(authenticator);
-        this.registry = new SessionRegistry(settings.maxSessions());
+        this.registry = new SessionRegistry(settings.maxSessions(), new WriteBudget(settings.maxWriteBufferBytes()));
     }
 
     IscsiSettings settings() {
@@ -134,17 +135,17 @@ public final class IscsiServer implements AutoCloseable {
                     ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
                     String name = "iscsi-conn-" + format((InetSocketAddress) ch.getRemoteAddress());
                     Connection c = new Connection(this, ch, name, System.nanoTime());
-                    Thread t = new Thread(c, name);
-                    t.setDaemon(true);
+                    Thread reader = new Thread(c, name);
+                    reader.setDaemon(true);
                     synchronized (this) {
                         if (closed) {
                             ch.close();
                             return;
                         }
                         connections.add(c);
-                        threads.add(t);
+                        threads.add(reader);
                     }
-                    t.start();
+                    reader.start();
                 } catch (IOException e) {
                     LOG.debug("accept setup failed", e);
                     ch.close();
@@ -161,6 +162,7 @@ public final class IscsiServer implements AutoCloseable {
         }
     }
 
+    /** Called by a connection's reader thread as it ends (the socket is closed by then). */
     void connectionEnded(Connection c) {
         connections.remove(c);
         threads.remove(Thread.currentThread());
@@ -212,7 +214,7 @@ public final class IscsiServer implements AutoCloseable {
                 }
             }
             for (Connection c : connections) {
-                c.close("server shutting down");
+                c.abort();
             }
             toJoin = new ArrayList<>(threads);
         }

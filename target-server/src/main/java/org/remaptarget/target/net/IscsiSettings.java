@@ -32,13 +32,14 @@ import org.remaptarget.target.text.KeyTable;
  * @param loginTimeout              time a connection may spend in the login phase
  * @param maxSessions               live normal sessions accepted
  * @param maxConnectionsPerSession  MaxConnections limit (this transport supports 1)
+ * @param maxWriteBufferBytes       memory for gathered write data across all sessions; R2Ts wait when it is spent
  */
 public record IscsiSettings(List<InetSocketAddress> portals, int portalGroupTag, int maxRecvDataSegmentLength,
                             int maxBurstLength, int firstBurstLength, int maxOutstandingR2T, boolean initialR2T,
                             boolean immediateData, boolean headerDigest, boolean dataDigest, int defaultTime2Wait,
                             int defaultTime2Retain, int commandWindow, Duration nopInInterval,
                             Duration nopInTimeout, Duration loginTimeout, int maxSessions,
-                            int maxConnectionsPerSession) {
+                            int maxConnectionsPerSession, long maxWriteBufferBytes) {
 
     public IscsiSettings {
         portals = List.copyOf(portals);
@@ -55,6 +56,7 @@ public record IscsiSettings(List<InetSocketAddress> portals, int portalGroupTag,
         check(maxSessions >= 1, "maxSessions < 1");
         check(maxConnectionsPerSession == 1, "only one connection per session is supported");
         check(defaultTime2Wait >= 0 && defaultTime2Wait <= 3600, "DefaultTime2Wait out of 0..3600");
+        check(maxWriteBufferBytes >= 1 << 20, "maxWriteBufferBytes < 1 MiB");
         check(defaultTime2Retain >= 0 && defaultTime2Retain <= 3600, "DefaultTime2Retain out of 0..3600");
     }
 
@@ -68,7 +70,7 @@ public record IscsiSettings(List<InetSocketAddress> portals, int portalGroupTag,
     public static IscsiSettings defaults() {
         return new IscsiSettings(List.of(new InetSocketAddress(3260)), 1, 262_144, 16_776_192, 262_144, 16, false,
                 true, true, true, 2, 20, 128, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(15),
-                256, 1);
+                256, 1, 512L << 20);
     }
 
     public Builder toBuilder() {
@@ -120,6 +122,7 @@ public record IscsiSettings(List<InetSocketAddress> portals, int portalGroupTag,
         private Duration loginTimeout;
         private int maxSessions;
         private int maxConnectionsPerSession;
+        private long maxWriteBufferBytes;
 
         private Builder(IscsiSettings s) {
             portals = s.portals;
@@ -140,6 +143,12 @@ public record IscsiSettings(List<InetSocketAddress> portals, int portalGroupTag,
             loginTimeout = s.loginTimeout;
             maxSessions = s.maxSessions;
             maxConnectionsPerSession = s.maxConnectionsPerSession;
+            maxWriteBufferBytes = s.maxWriteBufferBytes;
+        }
+
+        public Builder maxWriteBufferBytes(long v) {
+            maxWriteBufferBytes = v;
+            return this;
         }
 
         public Builder portals(List<InetSocketAddress> v) {
@@ -227,7 +236,7 @@ public record IscsiSettings(List<InetSocketAddress> portals, int portalGroupTag,
             return new IscsiSettings(portals, portalGroupTag, maxRecvDataSegmentLength, maxBurstLength,
                     firstBurstLength, maxOutstandingR2T, initialR2T, immediateData, headerDigest, dataDigest,
                     defaultTime2Wait, defaultTime2Retain, commandWindow, nopInInterval, nopInTimeout, loginTimeout,
-                    maxSessions, maxConnectionsPerSession);
+                    maxSessions, maxConnectionsPerSession, maxWriteBufferBytes);
         }
     }
 }

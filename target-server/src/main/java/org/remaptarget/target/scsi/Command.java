@@ -98,6 +98,13 @@ public final class Command {
         return lu != null && lu.descriptorSense();
     }
 
+    /** Fails with DATA PROTECT 27/00 on a read-only LU; write handlers call it after CDB checks, before I/O. */
+    public void requireWritable() throws ScsiFailure {
+        if (lu.readOnly()) {
+            throw ScsiFailure.of(SenseReason.WRITE_PROTECTED);
+        }
+    }
+
     /** Fails with 21/00 unless {@code [lba, lba+blocks)} lies inside the LU (64-bit overflow included). */
     public void checkRange(long lba, long blocks) throws ScsiFailure {
         long cap = lu.blockCount();

@@ -23,13 +23,15 @@ public record CommandSpec(int opcode, int serviceAction, String name, byte[] usa
     public static final int CONFLICTS = 1 << 2;
     /** Needs the medium: NOT READY 04/02 while the unit is stopped. */
     public static final int MEDIUM = 1 << 3;
-    /** Modifies the medium: DATA PROTECT 27/00 on a read-only LU. */
+    /** Modifies the medium: its handler calls {@link Command#requireWritable()} (DATA PROTECT 27/00). */
     public static final int WRITES = 1 << 4;
+    /** Never carries an informational exception report (identification, sense and mode commands). */
+    public static final int NO_IE = 1 << 7;
     /**
      * An unknown service action of this opcode is INVALID FIELD IN CDB pointing at the SERVICE ACTION field
      * (PERSISTENT RESERVE IN/OUT, SPC-4 §6.15/§6.16), not INVALID OPERATION CODE.
      */
-    public static final int SA_IS_FIELD = 1 << 5;
+    public static final int SA_IS_FIELD = 1 << 8;
 
     public int cdbLength() {
         return usage.length;

@@ -7,6 +7,12 @@ package org.remaptarget.target.scsi;
  */
 public enum SenseReason {
     NO_SENSE(0x0, 0x00, 0x00),
+    /** Informational exception reported with NO SENSE (MRIE 5 and 6). */
+    FAILURE_PREDICTION_NO_SENSE(0x0, 0x5D, 0x00),
+    FAILURE_PREDICTION_TEST_NO_SENSE(0x0, 0x5D, 0xFF),
+    /** Informational exception reported as RECOVERED ERROR (MRIE 3 and 4): the command itself succeeded. */
+    FAILURE_PREDICTION_RECOVERED(0x1, 0x5D, 0x00),
+    FAILURE_PREDICTION_TEST_RECOVERED(0x1, 0x5D, 0xFF),
     NOT_READY_INITIALIZING_COMMAND_REQUIRED(0x2, 0x04, 0x02),
     NOT_READY_MEDIUM_NOT_PRESENT(0x2, 0x3A, 0x00),
     UNRECOVERED_READ_ERROR(0x3, 0x11, 0x00),
@@ -31,6 +37,9 @@ public enum SenseReason {
     BUS_DEVICE_RESET_FUNCTION_OCCURRED(0x6, 0x29, 0x03),
     I_T_NEXUS_LOSS_OCCURRED(0x6, 0x29, 0x07),
     MODE_PARAMETERS_CHANGED(0x6, 0x2A, 0x01),
+    /** Informational exception reported as a unit attention (MRIE 2). */
+    FAILURE_PREDICTION_UNIT_ATTENTION(0x6, 0x5D, 0x00),
+    FAILURE_PREDICTION_TEST_UNIT_ATTENTION(0x6, 0x5D, 0xFF),
     RESERVATIONS_PREEMPTED(0x6, 0x2A, 0x03),
     RESERVATIONS_RELEASED(0x6, 0x2A, 0x04),
     REGISTRATIONS_PREEMPTED(0x6, 0x2A, 0x05),

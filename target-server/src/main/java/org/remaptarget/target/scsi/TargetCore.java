@@ -19,18 +19,22 @@ import org.remaptarget.target.scsi.spc.SpcCommands;
 /**
  * The SCSI target device: a fixed set of logical units, the command table, and the screening every command goes
  * through before its handler runs (SAM-5 order: LUN exists → unit attention → opcode supported → CDB control byte
- * → reservation conflict → medium ready → write protect → handler).
+ * → SPC-2 then persistent reservation conflict → medium ready → handler, which checks write protection after
+ * validating its CDB, before any I/O).
  *
- * <p>Owns nothing mutable of its own: per-LU state lives in {@link LogicalUnit}, ordering and aborts in each LU's
- * {@link TaskSet}. Commands to existing LUs run on the executor given at construction; commands to a missing LUN
+ * <p>Owns the LUN map, replaced copy-on-write (under {@code lunChange}) when LUs are added or removed at run time;
+ * readers take the volatile snapshot without locking. Per-LU state lives in {@link LogicalUnit}, ordering and
+ * aborts in each LU's {@link TaskSet}. Commands to existing LUs run on the executor given at construction; commands to a missing LUN
  * are answered on the caller's thread. No global lock on the I/O path. Thread-safe.
  */
 public final class TargetCore implements ScsiCore, TargetInfo {
     private static final Logger LOG = LogManager.getLogger(TargetCore.class);
 
     private final String targetName;
-    private final Map<Long, LogicalUnit> luns;
-    private final List<Long> lunNumbers;
+    private final Executor executor;
+    private final Object lunChange = new Object();
+    private volatile Map<Long, LogicalUnit> luns;
+    private volatile List<Long> lunNumbers;
     private final CommandTable table;
 
     /**
@@ -40,7 +44,7 @@ public final class TargetCore implements ScsiCore, TargetInfo {
      */
     public TargetCore(String targetName, List<LogicalUnit> luns, Executor executor) {
         this.targetName = Objects.requireNonNull(targetName);
-        Objects.requireNonNull(executor);
+        this.executor = Objects.requireNonNull(executor);
         TreeMap<Long, LogicalUnit> m = new TreeMap<>();
         for (LogicalUnit lu : luns) {
             if (m.put(lu.lun(), lu) != null) {
@@ -71,6 +75,51 @@ public final class TargetCore implements ScsiCore, TargetInfo {
         return table;
     }
 
+    /**
+     * Adds a logical unit while the target runs; every nexus that knows another LU of this target gets REPORTED
+     * LUNS DATA HAS CHANGED (3F/0E) there.
+     */
+    public void addLogicalUnit(LogicalUnit lu) {
+        synchronized (lunChange) {
+            if (luns.containsKey(lu.lun())) {
+                throw new IllegalArgumentException("LUN " + lu.lun() + " already exists");
+            }
+            lu.attach(executor);
+            TreeMap<Long, LogicalUnit> m = new TreeMap<>(luns);
+            m.put(lu.lun(), lu);
+            publish(m);
+        }
+        LOG.info("{}: added {}", targetName, lu);
+    }
+
+    /**
+     * Removes a logical unit while the target runs: its tasks are aborted (and awaited), and the other LUs report
+     * 3F/0E to their nexuses. Returns the removed unit (the caller closes its backend), or null.
+     */
+    public LogicalUnit removeLogicalUnit(long lun) {
+        LogicalUnit lu;
+        synchronized (lunChange) {
+            lu = luns.get(lun);
+            if (lu == null) {
+                return null;
+            }
+            TreeMap<Long, LogicalUnit> m = new TreeMap<>(luns);
+            m.remove(lun);
+            publish(m);
+        }
+        lu.taskSet().abort(t -> true);
+        LOG.info("{}: removed {}", targetName, lu);
+        return lu;
+    }
+
+    private void publish(TreeMap<Long, LogicalUnit> m) {
+        luns = Collections.unmodifiableMap(m);
+        lunNumbers = List.copyOf(m.keySet());
+        for (LogicalUnit other : m.values()) {
+            other.unitAttentions().establishForAll(SenseReason.REPORTED_LUNS_DATA_CHANGED);
+        }
+    }
+
     /** The logical unit numbered {@code lun}, or null. */
     public LogicalUnit logicalUnit(long lun) {
         return luns.get(lun);
@@ -96,15 +145,22 @@ public final class TargetCore implements ScsiCore, TargetInfo {
     ScsiResult execute(ScsiTask task, LogicalUnit lu) {
         Command cmd = new Command(task, lu, this);
         try {
-            ScsiResult r = screenAndRun(cmd, lu);
+            CommandSpec spec = cmd.cdbLength() == 0 ? null : table.lookup(task.cdb());
+            ScsiResult r = screenAndRun(cmd, lu, spec);
+            if (r.status() == ScsiResult.GOOD && lu != null && !spec.has(CommandSpec.NO_IE)) {
+                r = reportInformationalException(cmd, lu, r);
+            }
             return r.transferLength() < 0 && cmd.transferLength() >= 0 && r.dataIn() == null
                     ? r.withTransferLength(cmd.transferLength()) : r;
         } catch (ScsiFailure f) {
             if (lu != null) {
-                lu.errors.increment();
+                lu.countError();
             }
             ScsiResult r = ScsiResult.checkCondition(SenseData.build(f, cmd.descriptorSense()));
-            return cmd.transferLength() >= 0 ? r.withTransferLength(cmd.transferLength()) : r;
+            // Data-Out commands report the CDB's length so the transport sets residuals against what it received;
+            // a failed Data-In command transferred nothing (residual from an empty Data-In).
+            boolean dataOut = task.writeExpected() || task.dataOutLength() > 0;
+            return dataOut && cmd.transferLength() >= 0 ? r.withTransferLength(cmd.transferLength()) : r;
         } catch (RuntimeException e) {
             LOG.warn("{}: internal error executing {}", lu, task, e);
             return ScsiResult.checkCondition(
@@ -112,12 +168,29 @@ public final class TargetCore implements ScsiCore, TargetInfo {
         }
     }
 
-    private ScsiResult screenAndRun(Command cmd, LogicalUnit lu) throws ScsiFailure {
+    /**
+     * After a successful command: MRIE 2 queues a unit attention for this nexus; 3, 4 and 5 turn this GOOD into
+     * CHECK CONDITION with RECOVERED ERROR or NO SENSE, keeping the data (the command did complete).
+     */
+    private static ScsiResult reportInformationalException(Command cmd, LogicalUnit lu, ScsiResult r) {
+        SenseReason ie = lu.pendingInformationalException(cmd.nexus(), false);
+        if (ie == null) {
+            return r;
+        }
+        if (ie.isUnitAttention()) {
+            lu.unitAttentions().establish(cmd.nexus(), ie);
+            return r;
+        }
+        byte[] sense = SenseData.build(ie, cmd.descriptorSense());
+        return new ScsiResult(ScsiResult.CHECK_CONDITION, sense, r.dataIn(), r.dataInLength(), r.transferLength(),
+                false);
+    }
+
+    private ScsiResult screenAndRun(Command cmd, LogicalUnit lu, CommandSpec spec) throws ScsiFailure {
         byte[] cdb = cmd.task().cdb();
         if (cdb.length == 0) {
             throw ScsiFailure.of(SenseReason.INVALID_OPERATION_CODE);
         }
-        CommandSpec spec = table.lookup(cdb);
         if (lu == null && (spec == null || !spec.has(CommandSpec.ANY_LUN))) {
             throw ScsiFailure.of(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED);
         }
@@ -151,9 +224,6 @@ public final class TargetCore implements ScsiCore, TargetInfo {
             }
             if (spec.has(CommandSpec.MEDIUM) && !lu.isStarted()) {
                 throw ScsiFailure.of(SenseReason.NOT_READY_INITIALIZING_COMMAND_REQUIRED);
-            }
-            if (spec.has(CommandSpec.WRITES) && lu.readOnly()) {
-                throw ScsiFailure.of(SenseReason.WRITE_PROTECTED);
             }
         }
         return spec.handler().execute(cmd);

@@ -172,6 +172,28 @@ public final class TaskSet {
         return running.size() + dropped.size();
     }
 
+    /**
+     * Flags every task matching {@code which} as aborted without waiting (for use from inside a running task,
+     * e.g. PREEMPT AND ABORT, which must not wait for itself). Waiting tasks complete as aborted at once.
+     */
+    public void abortLater(Predicate<ScsiTask> which) {
+        List<Entry> dropped = new ArrayList<>();
+        synchronized (this) {
+            for (Entry e : entries) {
+                if (which.test(e.task)) {
+                    e.task.abort();
+                    if (!e.started) {
+                        dropped.add(e);
+                    }
+                }
+            }
+        }
+        for (Entry e : dropped) {
+            e.task.complete(ScsiResult.abortedTask());
+            finish(e);
+        }
+    }
+
     /** True when some task matches {@code which}. */
     public synchronized boolean contains(Predicate<ScsiTask> which) {
         for (Entry e : entries) {

@@ -10,8 +10,9 @@ import org.remaptarget.target.scsi.ScsiTask;
  * One SCSI command between its arrival and its response: the Data-Out gathering state (unsolicited burst,
  * outstanding R2Ts), CmdSN delivery and submission to the SCSI core.
  *
- * <p>Locking: the gathering fields are touched only by the connection's reader thread. {@link #aborted} and
- * {@link #scsiTask} are read by completion threads and TMF processing, hence volatile.
+ * <p>Locking: the gathering fields are guarded by the task's monitor: the reader thread handles Data-Out and aborts,
+ * and a thread releasing write budget may resume a task waiting to send its R2Ts. {@link #aborted} and
+ * {@link #scsiTask} are also read by completion threads, hence volatile.
  */
 final class CommandTask {
     /** One outstanding R2T: the sequence [offset, offset+length) the initiator must send with this TTT. */
@@ -34,7 +35,9 @@ final class CommandTask {
     final int itt;
     final long lun;
     final int expectedLength;
-    final byte[] buffer;
+    byte[] buffer;
+    /** Bytes charged to the server's write budget (released exactly once). */
+    long reserved;
     int received;
     boolean unsolicitedOpen;
     final int unsolicitedLimit;
@@ -44,6 +47,8 @@ final class CommandTask {
     int nextR2tSN;
     boolean ordered;
     boolean submitted;
+    /** All data is in and the CmdSN reached: the next caller out of the monitor submits it. */
+    boolean readyToSubmit;
     volatile boolean aborted;
     volatile ScsiTask scsiTask;
 

@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * The session's CmdSN window (RFC 7143 §4.2.2.1): delivers non-immediate commands in CmdSN order, holds commands
  * that arrive ahead of a gap, and refuses commands outside [ExpCmdSN, MaxCmdSN] (the caller drops them silently).
- * MaxCmdSN = ExpCmdSN + depth - 1, so it never decreases.
+ * MaxCmdSN follows ExpCmdSN + depth - 1 - (commands still in progress), which bounds the session's queue depth, but
+ * never decreases (§4.2.2.1).
  *
  * <p>Thread-safety: offers come from the reader thread; {@link #expCmdSN()} and {@link #maxCmdSN()} are read by
  * any sending thread. All state is guarded by {@code this}.
@@ -20,6 +21,7 @@ import java.util.Set;
 public final class CommandWindow<T> {
     private final int depth;
     private volatile int expCmdSN;
+    private volatile int maxCmdSN;
     private final Map<Integer, T> held = new HashMap<>();
     private final Set<Integer> consumed = new HashSet<>();
 
@@ -28,6 +30,7 @@ public final class CommandWindow<T> {
             throw new IllegalArgumentException("depth " + depth);
         }
         this.expCmdSN = initialCmdSN;
+        this.maxCmdSN = initialCmdSN + depth - 1;
         this.depth = depth;
     }
 
@@ -36,12 +39,23 @@ public final class CommandWindow<T> {
     }
 
     public int maxCmdSN() {
-        return expCmdSN + depth - 1;
+        return maxCmdSN;
+    }
+
+    /**
+     * Opens the window as far as {@code outstanding} commands in progress allow: MaxCmdSN becomes
+     * ExpCmdSN + depth - 1 - outstanding unless that would move it backwards.
+     */
+    public synchronized void refresh(int outstanding) {
+        int candidate = expCmdSN + Math.max(0, depth - outstanding) - 1;
+        if (SerialNumber.lessThan(maxCmdSN, candidate)) {
+            maxCmdSN = candidate;
+        }
     }
 
     /** True when {@code cmdSN} lies in [ExpCmdSN, MaxCmdSN]. */
     public synchronized boolean inWindow(int cmdSN) {
-        return SerialNumber.atMost(expCmdSN, cmdSN) && SerialNumber.atMost(cmdSN, maxCmdSN());
+        return SerialNumber.atMost(expCmdSN, cmdSN) && SerialNumber.atMost(cmdSN, maxCmdSN);
     }
 
     /**

@@ -31,6 +31,7 @@ public final class FullFeatureConnection {
     private final Session session;
     private final PduSink sink;
     private final NegotiatedParameters params;
+    private final int cid;
     private final PduHandler[] ordered = new PduHandler[64];
     private final ScsiCommandHandler scsi;
     private final NopHandler nop;
@@ -43,13 +44,15 @@ public final class FullFeatureConnection {
      * @param sink            the connection's writer
      * @param directory       the targets (for SendTargets)
      * @param targetAddresses this connection's portal addresses for SendTargets ("ip:port,tpgt")
+     * @param cid             this connection's CID
      */
     public FullFeatureConnection(Session session, PduSink sink, TargetDirectory directory,
-                                 List<String> targetAddresses) {
+                                 List<String> targetAddresses, int cid) {
         this.session = session;
+        this.cid = cid;
         this.sink = sink;
         this.params = session.parameters();
-        this.scsi = new ScsiCommandHandler(this);
+        this.scsi = new ScsiCommandHandler(this, session.writeBudget());
         this.nop = new NopHandler(this);
         TextHandler text = new TextHandler(this, directory, targetAddresses);
         TaskManagementHandler tmf = new TaskManagementHandler(this);
@@ -67,6 +70,10 @@ public final class FullFeatureConnection {
 
     PduSink sink() {
         return sink;
+    }
+
+    int cid() {
+        return cid;
     }
 
     NegotiatedParameters parameters() {
@@ -91,6 +98,9 @@ public final class FullFeatureConnection {
      * Handles one decoded PDU. Returns false when the connection must close (logout done or fatal protocol error).
      */
     public boolean handle(Pdu pdu, byte[] header) {
+        if (session.isClosed()) {
+            return false; // closed under us (reinstatement, reset): nothing more is executed for it
+        }
         nop.heard();
         if (!(pdu instanceof InitiatorPdu ip)) {
             reject(RejectReason.PROTOCOL_ERROR, header, "RFC 7143 §11.1: target PDU sent by initiator");
@@ -115,6 +125,11 @@ public final class FullFeatureConnection {
         if (op == Opcode.NOP_OUT && ip.initiatorTaskTag() == Bhs.RESERVED_TAG) {
             return nop.handle(ip, header); // a reply to our NOP-In or a no-op: carries no CmdSN
         }
+        if (!ip.immediate() && !session.window().inWindow(ip.cmdSN())) {
+            LOG.debug("{}: CmdSN {} outside [{}, {}], dropped", session, ip.cmdSN(), session.window().expCmdSN(),
+                    session.window().maxCmdSN());
+            return true; // RFC 7143 §4.2.2.1: silently ignored
+        }
         if (op == Opcode.SCSI_COMMAND && !scsi.arrive((ScsiCommandPdu) ip, header)) {
             return false;
         }
@@ -125,6 +140,7 @@ public final class FullFeatureConnection {
             headers.put(ip, header);
         }
         List<InitiatorPdu> ready = session.window().offer(ip.cmdSN(), ip);
+        session.refreshWindow();
         if (ready == null) {
             headers.remove(ip);
             LOG.debug("{}: CmdSN {} outside [{}, {}], dropped", session, ip.cmdSN(), session.window().expCmdSN(),
@@ -146,6 +162,33 @@ public final class FullFeatureConnection {
             if (!ordered[p.opcode()].handle(p, h)) {
                 return false;
             }
+        }
+        return true;
+    }
+
+    /**
+     * A PDU arrived with a bad data digest (RFC 7143 §7.8). It is rejected; at ERL 0 nothing can be retransmitted,
+     * so a Data-Out's command, or a SCSI command carrying the bad immediate data, ends with "target failure", and a
+     * non-immediate command's CmdSN counts as received so the window does not stall. Reader thread only.
+     */
+    public boolean dataDigestError(byte[] header) {
+        reject(RejectReason.DATA_DIGEST_ERROR, header, "RFC 7143 §7.8: data digest error");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(header);
+        int op = Bhs.opcode(b);
+        int itt = b.getInt(16);
+        if (op == Opcode.DATA_OUT) {
+            scsi.failTaskOf(itt);
+            return true;
+        }
+        boolean carriesCmdSN = op == Opcode.SCSI_COMMAND || op == Opcode.TEXT_REQUEST
+                || (op == Opcode.NOP_OUT && itt != Bhs.RESERVED_TAG);
+        if (carriesCmdSN && !Bhs.immediate(b)) {
+            if (!deliver(session.window().consume(b.getInt(24)))) {
+                return false;
+            }
+        }
+        if (op == Opcode.SCSI_COMMAND) {
+            scsi.sendTargetFailure(itt, 0);
         }
         return true;
     }

@@ -18,6 +18,11 @@ final class LogoutHandler {
     boolean handle(InitiatorPdu pdu, byte[] header) {
         LogoutRequestPdu req = (LogoutRequestPdu) pdu;
         int t2w = conn.parameters().defaultTime2Wait();
+        if (req.reasonCode() == LogoutRequestPdu.CLOSE_CONNECTION && req.cid() != conn.cid()) {
+            conn.sink().send(new LogoutResponsePdu(LogoutResponsePdu.CID_NOT_FOUND, req.initiatorTaskTag(), 0, 0, 0,
+                    t2w, 0));
+            return true;
+        }
         switch (req.reasonCode()) {
             case LogoutRequestPdu.CLOSE_SESSION, LogoutRequestPdu.CLOSE_CONNECTION -> {
                 conn.sink().send(new LogoutResponsePdu(LogoutResponsePdu.SUCCESS, req.initiatorTaskTag(), 0, 0, 0,

@@ -39,7 +39,12 @@ final class NopHandler {
             }
             return true;
         }
-        conn.sink().send(new NopInPdu(nop.lun(), nop.initiatorTaskTag(), Bhs.RESERVED_TAG, 0, 0, 0, nop.data()));
+        byte[] echo = nop.data();
+        int max = conn.parameters().initiatorMaxRecvDataSegmentLength();
+        if (echo.length > max) { // never send more than the initiator can receive
+            echo = java.util.Arrays.copyOf(echo, max);
+        }
+        conn.sink().send(new NopInPdu(nop.lun(), nop.initiatorTaskTag(), Bhs.RESERVED_TAG, 0, 0, 0, echo));
         return true;
     }
 

@@ -20,8 +20,8 @@ public final class ResponseBuilder {
     private final int maxBurst;
 
     public ResponseBuilder(int initiatorMaxRecvDataSegmentLength, int maxBurstLength) {
-        this.maxSegment = initiatorMaxRecvDataSegmentLength;
-        this.maxBurst = Math.max(maxBurstLength, initiatorMaxRecvDataSegmentLength);
+        this.maxSegment = Math.min(initiatorMaxRecvDataSegmentLength, maxBurstLength);
+        this.maxBurst = maxBurstLength;
     }
 
     /** Residual of a command: positive = underflow, negative = overflow. */

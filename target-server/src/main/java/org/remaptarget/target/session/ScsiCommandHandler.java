@@ -33,9 +33,11 @@ final class ScsiCommandHandler {
     private final FullFeatureConnection conn;
     private final NegotiatedParameters params;
     private final ResponseBuilder responses;
+    private final WriteBudget budget;
 
-    ScsiCommandHandler(FullFeatureConnection conn) {
+    ScsiCommandHandler(FullFeatureConnection conn, WriteBudget budget) {
         this.conn = conn;
+        this.budget = budget;
         this.params = conn.parameters();
         this.responses = new ResponseBuilder(params.initiatorMaxRecvDataSegmentLength(), params.maxBurstLength());
     }
@@ -66,16 +68,21 @@ final class ScsiCommandHandler {
             return true;
         }
         boolean writing = cmd.write() && edtl > 0;
-        byte[] buffer = writing ? new byte[(int) edtl] : null;
         int unsolicitedLimit = writing ? (int) Math.min(edtl, params.firstBurstLength()) : 0;
         CommandTask task = new CommandTask(cmd, Lun.toNumber(cmd.lun()), (int) Math.min(edtl, Integer.MAX_VALUE),
-                buffer, unsolicitedLimit);
-        if (immediate > 0) {
-            System.arraycopy(cmd.data(), 0, buffer, 0, immediate);
-            task.received = immediate;
+                null, unsolicitedLimit);
+        task.unsolicitedOpen = writing && !cmd.finalFlag() && !params.initialR2T() && immediate < unsolicitedLimit;
+        if (immediate == edtl && writing) {
+            task.buffer = cmd.data(); // all data came as immediate data: the decoder's array is the buffer
+        } else if (immediate > 0 || task.unsolicitedOpen) {
+            task.buffer = new byte[(int) edtl];
+            System.arraycopy(cmd.data(), 0, task.buffer, 0, immediate);
         }
-        task.unsolicitedOpen = writing && !cmd.finalFlag() && !params.initialR2T()
-                && task.received < unsolicitedLimit;
+        if (task.buffer != null) {
+            task.reserved = edtl;
+            budget.charge(edtl); // unsolicited data cannot be refused
+        }
+        task.received = immediate;
         task.nextR2tOffset = task.received;
         s.tasks().put(task.itt, task);
         return true;
@@ -87,16 +94,35 @@ final class ScsiCommandHandler {
         if (task == null || task.aborted) {
             return true;
         }
-        task.ordered = true;
-        proceed(task);
+        synchronized (task) {
+            task.ordered = true;
+            proceed(task);
+        }
+        submitIfReady(task);
         return true;
     }
 
     /** Handles a Data-Out PDU. Returns false after a fatal protocol error (the connection closes). */
     boolean dataOut(DataOutPdu d, byte[] header) {
         CommandTask task = conn.session().tasks().get(d.initiatorTaskTag());
-        if (task == null || task.aborted || task.submitted) {
-            LOG.debug("Data-Out for unknown or finished task 0x{}", Integer.toHexString(d.initiatorTaskTag()));
+        if (task == null) {
+            LOG.debug("Data-Out for unknown task 0x{}", Integer.toHexString(d.initiatorTaskTag()));
+            return true;
+        }
+        boolean keep;
+        synchronized (task) {
+            keep = dataOut(task, d, header);
+        }
+        if (task.aborted) {
+            releaseBudget(budget, task); // outside the task's monitor: release may resume other tasks
+        }
+        submitIfReady(task);
+        return keep;
+    }
+
+    private boolean dataOut(CommandTask task, DataOutPdu d, byte[] header) {
+        if (task.aborted || task.submitted) {
+            LOG.debug("Data-Out for finished task 0x{}", Integer.toHexString(d.initiatorTaskTag()));
             return true;
         }
         int len = d.data().length;
@@ -155,12 +181,36 @@ final class ScsiCommandHandler {
      * command ends at once with iSCSI Response "target failure" (no sense: the transport never fabricates SCSI
      * sense); later Data-Out for it are ignored. The connection stays up.
      */
+    /** A Data-Out arrived with a bad data digest (already rejected): at ERL 0 its command fails. */
+    void failTaskOf(int itt) {
+        CommandTask task = conn.session().tasks().get(itt);
+        if (task == null) {
+            return;
+        }
+        synchronized (task) {
+            if (task.submitted || task.aborted) {
+                return;
+            }
+            task.aborted = true;
+            if (conn.session().tasks().remove(task.itt, task)) {
+                sendTargetFailure(task.itt, task.nextR2tSN);
+            }
+        }
+        releaseBudget(budget, task);
+    }
+
+    /** Ends a command with iSCSI Response "target failure" (no sense: the transport never fabricates sense). */
+    void sendTargetFailure(int itt, int expDataSN) {
+        conn.session().refreshWindow();
+        conn.sink().send(new ScsiResponsePdu(false, false, false, false, ScsiResponsePdu.TARGET_FAILURE,
+                ScsiResult.CHECK_CONDITION, itt, 0, 0, 0, expDataSN, 0, 0, Pdu.NO_BYTES));
+    }
+
     private boolean violation(CommandTask task, byte[] header, String rule) {
         conn.reject(RejectReason.PROTOCOL_ERROR, header, rule);
-        task.aborted = true;
+        task.aborted = true; // the caller returns its write budget once out of the task's monitor
         if (conn.session().tasks().remove(task.itt, task)) {
-            conn.sink().send(new ScsiResponsePdu(false, false, false, false, ScsiResponsePdu.TARGET_FAILURE,
-                    ScsiResult.CHECK_CONDITION, task.itt, 0, 0, 0, task.nextR2tSN, 0, 0, Pdu.NO_BYTES));
+            sendTargetFailure(task.itt, task.nextR2tSN);
         }
         return true;
     }
@@ -175,10 +225,28 @@ final class ScsiCommandHandler {
             }
             return;
         }
+        task.submitted = true;
+        task.readyToSubmit = true; // submitted by the caller once out of the monitor
+    }
+
+    private void submitIfReady(CommandTask task) {
+        synchronized (task) {
+            if (!task.readyToSubmit) {
+                return;
+            }
+            task.readyToSubmit = false;
+        }
         submit(task);
     }
 
     private void solicit(CommandTask task) {
+        if (task.buffer == null) {
+            if (!budget.acquireOrWait(task.expectedLength, () -> resume(task))) {
+                return; // R2Ts wait for memory; resume() retries when some is released
+            }
+            task.reserved = task.expectedLength;
+            task.buffer = new byte[task.expectedLength];
+        }
         while (task.outstanding.size() < params.maxOutstandingR2T() && task.nextR2tOffset < task.expectedLength) {
             int len = Math.min(params.maxBurstLength(), task.expectedLength - task.nextR2tOffset);
             int ttt = conn.nextTargetTransferTag();
@@ -190,22 +258,38 @@ final class ScsiCommandHandler {
         }
     }
 
+    /** Budget became available: retry a task that was waiting to solicit its data (any thread). */
+    private void resume(CommandTask task) {
+        synchronized (task) {
+            if (task.aborted || conn.session().isClosed()) {
+                return;
+            }
+            proceed(task);
+        }
+        submitIfReady(task);
+    }
+
+    /** Hands the task to the SCSI core. Called without any task monitor held (the core may complete inline). */
     private void submit(CommandTask task) {
-        task.submitted = true;
         ScsiCommandPdu cmd = task.command;
         Session s = conn.session();
-        ScsiTask st = new ScsiTask(s.nexus(), task.lun, cmd.cdb(), TaskAttribute.fromIscsi(cmd.attribute()),
-                task.itt & 0xffffffffL, cmd.expectedDataTransferLength() & 0xffffffffL, cmd.read(), cmd.write(),
-                task.buffer, task.received, result -> complete(task, result));
-        task.scsiTask = st;
-        if (task.aborted) {
-            st.abort();
+        ScsiTask st;
+        synchronized (task) {
+            if (task.aborted) {
+                return;
+            }
+            st = new ScsiTask(s.nexus(), task.lun, cmd.cdb(), TaskAttribute.fromIscsi(cmd.attribute()),
+                    task.itt & 0xffffffffL, cmd.expectedDataTransferLength() & 0xffffffffL, cmd.read(),
+                    cmd.write(), task.buffer, task.received, result -> complete(task, result));
+            task.scsiTask = st;
         }
         s.target().core().submit(st);
     }
 
     private void complete(CommandTask task, ScsiResult result) {
         conn.session().tasks().remove(task.itt, task);
+        conn.session().refreshWindow(); // before the response is stamped, so it carries the reopened window
+        releaseBudget(budget, task);
         if (result.aborted() || task.aborted) {
             return; // RFC 7143 §11.5.1: no response for an aborted task
         }
@@ -215,14 +299,36 @@ final class ScsiCommandHandler {
                 task.nextR2tSN));
     }
 
-    /** Aborts a task this transport still owns (not yet submitted); a submitted one is aborted by the core. */
+    /**
+     * Aborts a task: one this transport still owns (not yet submitted) is dropped and its memory returned; a
+     * submitted one is flagged, and the SCSI core completes it as aborted.
+     */
     static void abortLocally(Session s, CommandTask task) {
-        task.aborted = true;
-        ScsiTask st = task.scsiTask;
-        if (st == null) {
-            s.tasks().remove(task.itt, task);
-        } else {
-            st.abort();
+        boolean owned;
+        synchronized (task) {
+            task.aborted = true;
+            ScsiTask st = task.scsiTask;
+            owned = st == null;
+            if (owned) {
+                s.tasks().remove(task.itt, task);
+            } else {
+                st.abort();
+            }
+        }
+        if (owned) {
+            releaseBudget(s.writeBudget(), task);
+        }
+    }
+
+    /** Returns the task's reservation once. Never call while holding a task's monitor. */
+    private static void releaseBudget(WriteBudget budget, CommandTask task) {
+        long n;
+        synchronized (task) {
+            n = task.reserved;
+            task.reserved = 0;
+        }
+        if (n > 0) {
+            budget.release(n);
         }
     }
 

@@ -32,10 +32,13 @@ public final class Session {
     private final ConcurrentMap<Integer, CommandTask> tasks = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SessionRegistry registry;
+    private final WriteBudget writeBudget;
     private volatile PduSink connection;
 
     Session(long id, int tsih, long isid, String initiatorName, TargetEntry target, int tpgt,
-            NegotiatedParameters parameters, int initialCmdSN, int windowDepth, SessionRegistry registry) {
+            NegotiatedParameters parameters, int initialCmdSN, int windowDepth, SessionRegistry registry,
+            WriteBudget writeBudget) {
+        this.writeBudget = writeBudget;
         this.id = id;
         this.tsih = tsih;
         this.isid = isid;
@@ -85,8 +88,18 @@ public final class Session {
         return window;
     }
 
+    /** The server-wide budget for gathered write data. */
+    public WriteBudget writeBudget() {
+        return writeBudget;
+    }
+
     ConcurrentMap<Integer, CommandTask> tasks() {
         return tasks;
+    }
+
+    /** Re-opens the CmdSN window after commands arrived or completed (before the next response is stamped). */
+    void refreshWindow() {
+        window.refresh(tasks.size());
     }
 
     /** Number of commands received and not yet answered. */

@@ -17,6 +17,7 @@ import org.remaptarget.target.login.NegotiatedParameters;
  */
 public final class SessionRegistry {
     private final int maxSessions;
+    private final WriteBudget writeBudget;
     private final Map<Integer, Session> byTsih = new HashMap<>();
     private int nextTsih = 1;
     private long nextId = 1;
@@ -25,8 +26,9 @@ public final class SessionRegistry {
     public record Opened(Session session, LoginStatus status) {
     }
 
-    public SessionRegistry(int maxSessions) {
+    public SessionRegistry(int maxSessions, WriteBudget writeBudget) {
         this.maxSessions = maxSessions;
+        this.writeBudget = writeBudget;
     }
 
     /**
@@ -71,7 +73,7 @@ public final class SessionRegistry {
             }
             nextTsih = tsih == 0xffff ? 1 : tsih + 1;
             Session s = new Session(nextId++, tsih, who.isid(), who.initiatorName(), target, tpgt, params,
-                    initialCmdSN, windowDepth, this);
+                    initialCmdSN, windowDepth, this, writeBudget);
             byTsih.put(tsih, s);
             return new Opened(s, LoginStatus.SUCCESS);
         }

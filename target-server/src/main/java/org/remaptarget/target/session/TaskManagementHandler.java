@@ -63,6 +63,7 @@ final class TaskManagementHandler {
                 default -> core(s, f, lun, 0);
             };
         }
+        s.refreshWindow();
         conn.sink().send(new TaskMgmtResponsePdu(response.iscsiCode(), req.initiatorTaskTag(), 0, 0, 0));
         if (closeAfter) {
             s.close("target cold reset"); // RFC 7143 §11.5.1: cold reset drops every connection

@@ -1,7 +1,6 @@
 package org.remaptarget.target.text;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,6 @@ public final class Negotiator {
     private final KeyTable table;
     private final Map<String, String> targetValues;
     private final Map<String, String> agreed = new LinkedHashMap<>();
-    private final Map<String, Integer> offerCount = new HashMap<>();
 
     /** What to do with one offered key. */
     public record Answer(String response, String violation) {
@@ -55,10 +53,8 @@ public final class Negotiator {
         if (def == null) {
             return Answer.respond(KeyValue.NOT_UNDERSTOOD);
         }
-        if (offerCount.merge(key, 1, Integer::sum) > 1 && def.function() != KeyDefinition.ResultFunction.DECLARATIVE
-                && stage != Phase.FULL_FEATURE) {
-            return new Answer(null, "RFC 7143 §6.2: key " + key + " offered twice in one negotiation");
-        }
+        // A key offered again (RFC 7143 §6.2 forbids it) is simply answered again: strictness here has broken
+        // real initiators and costs nothing to tolerate, as the last answer is what both sides record.
         if (def.phase() == Phase.SECURITY && stage != Phase.SECURITY) {
             return new Answer(null, "RFC 7143 §6.3: security key " + key + " outside the security stage");
         }

@@ -187,4 +187,22 @@ class LoginStateMachineTest {
         assertNotNull(done.parameters());
         assertStatus(LoginStatus.INVALID_DURING_LOGIN, login.onRequest(req(true, false, 1, 3, "")));
     }
+
+    @Test
+    void skippingTheSecurityStageFailsWhenAuthenticationIsRequired() {
+        Authenticator chapOnly = new Authenticator() {
+            @Override
+            public String methods() {
+                return "CHAP";
+            }
+
+            @Override
+            public Step exchange(String method, LoginIdentity identity, List<org.remaptarget.target.text.KeyValue> k) {
+                return new Step(List.of(), false, true);
+            }
+        };
+        LoginStateMachine strict = new LoginStateMachine(env, new LoginConfig(Map.of(), 1, 128, 65536, chapOnly));
+        assertStatus(LoginStatus.AUTHENTICATION_FAILURE,
+                strict.onRequest(req(true, false, 1, 3, "InitiatorName=iqn.i|TargetName=" + TARGET + "|")));
+    }
 }

@@ -224,7 +224,44 @@ class BlockCommandsTest {
     }
 
     @Test
+    void compareAndWriteOfZeroBlocksWithDataIsInvalidFieldInCdb() {
+        ScsiResult r = h.run(caw(0, 0), new byte[2 * BS]);
+        assertSense(r, SenseReason.INVALID_FIELD_IN_CDB);
+        assertEquals(13, fieldPointer(r)[3]);
+    }
+
+    @Test
     void unmapAndGetLbaStatusAreNotSupportedYet() {
         assertSense(h.run(cdb(0x42, 0, 0, 0, 0, 0, 0, 0, 24, 0), new byte[24]), SenseReason.INVALID_OPERATION_CODE);
+    }
+
+    @Test
+    void readDefectDataReportsTheBackendsGrownListInShortBlockFormat() {
+        h.grownDefects = new long[] {7, 4000};
+        byte[] d = data(h.run(cdb(0x37, 0, 0x08, 0, 0, 0, 0, 0, 64, 0)));
+        assertEquals(0x08, d[1], "GLISTV, short block format");
+        assertEquals(8, ((d[2] & 0xff) << 8) | (d[3] & 0xff));
+        assertEquals(7, d[7]);
+        assertEquals(4000, ((d[10] & 0xff) << 8) | (d[11] & 0xff));
+    }
+
+    @Test
+    void readDefectDataSaysTheGrownListIsUnavailableWhenTheBackendKeepsNone() {
+        byte[] d = data(h.run(cdb(0x37, 0, 0x18, 0, 0, 0, 0, 0, 64, 0)));
+        assertEquals(0x10, d[1] & 0x18, "PLISTV only");
+        assertEquals(4, d.length);
+    }
+
+    @Test
+    void readDefectData12UsesLongBlockFormatWhenAsked() {
+        h.grownDefects = new long[] {1L << 33};
+        byte[] c = new byte[12];
+        c[0] = (byte) 0xB7;
+        c[1] = 0x08 | 0x03;
+        c[9] = 64;
+        byte[] d = data(h.run(c));
+        assertEquals(0x0B, d[1]);
+        assertEquals(8, d[7]);
+        assertEquals(2, d[8 + 3]);
     }
 }

@@ -24,6 +24,10 @@ final class Harness {
     final Nexus a = new Nexus("iqn.1994-05.com.example:a", 0x23d000000001L, IQN, 1, 1);
     final Nexus b = new Nexus("iqn.1994-05.com.example:b", 0x23d000000002L, IQN, 1, 2);
     final RecordingDevice device;
+    /** What the backend reports as its grown defect list (null: no list kept). */
+    volatile long[] grownDefects;
+    /** What the backend's health probe answers (failure prediction). */
+    final java.util.concurrent.atomic.AtomicBoolean failurePredicted = new java.util.concurrent.atomic.AtomicBoolean();
     final LogicalUnit lu;
     final TargetCore core;
     private long tags;
@@ -38,7 +42,17 @@ final class Harness {
 
     Harness(LunSettings settings, Executor executor) {
         device = new RecordingDevice(BS, BLOCKS);
-        lu = new LogicalUnit(settings, new DeviceBackend(device));
+        lu = new LogicalUnit(settings, new DeviceBackend(device, new org.remaptarget.target.backend.BackendHealth() {
+            @Override
+            public boolean failurePredicted() {
+                return failurePredicted.get();
+            }
+
+            @Override
+            public long[] grownDefects() {
+                return grownDefects;
+            }
+        }));
         List<LogicalUnit> luns = new ArrayList<>();
         luns.add(lu);
         core = new TargetCore(IQN, luns, executor);

@@ -164,4 +164,23 @@ class NexusStateTest {
                 SenseReason.NOT_READY_INITIALIZING_COMMAND_REQUIRED);
         assertEquals(0, h.device.plainWrites.get());
     }
+
+    @Test
+    void addingALunRaisesReportedLunsDataChangedAndReportLunsListsIt() {
+        h.run(h.a, 0, TUR, null);
+        h.core.addLogicalUnit(new org.remaptarget.target.lun.LogicalUnit(
+                org.remaptarget.target.lun.LunSettings.defaults(Harness.IQN, 5),
+                new org.remaptarget.target.backend.DeviceBackend(new RecordingDevice(Harness.BS, 64))));
+        assertSense(h.run(h.a, 0, TUR, null), SenseReason.REPORTED_LUNS_DATA_CHANGED);
+        byte[] d = data(h.run(h.a, 0, cdb(0xA0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0), null));
+        assertEquals(16, d[3]);
+        assertEquals(5, d[8 + 8 + 1]);
+        assertGood(h.run(h.a, 5, TUR, null));
+    }
+
+    @Test
+    void aRemovedLunAnswersLogicalUnitNotSupported() {
+        assertEquals(h.lu, h.core.removeLogicalUnit(0));
+        assertSense(h.run(h.a, 0, TUR, null), SenseReason.LOGICAL_UNIT_NOT_SUPPORTED);
+    }
 }

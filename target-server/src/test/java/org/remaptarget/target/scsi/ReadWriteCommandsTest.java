@@ -89,10 +89,20 @@ class ReadWriteCommandsTest {
     }
 
     @Test
-    void writeWithLessDataThanTheCdbNeedsFailsWithInvalidFieldInInformationUnitAndWritesNothing() {
-        ScsiResult r = h.run(rw10(0x2A, 0, 0, 2), pattern(BS + 100, 1));
-        assertSense(r, SenseReason.INVALID_FIELD_IN_INFORMATION_UNIT);
+    void writeWithLessDataThanTheCdbNeedsWritesOnlyTheWholeBlocksReceived() {
+        byte[] d = pattern(BS + 100, 1);
+        ScsiResult r = h.run(rw10(0x2A, 0, 0, 2), d);
+        assertGood(r);
         assertEquals(2L * BS, r.transferLength());
+        assertArrayEquals(java.util.Arrays.copyOf(d, BS), data(h.run(rw10(0x28, 0, 0, 1))));
+        assertArrayEquals(new byte[BS], data(h.run(rw10(0x28, 0, 1, 1))));
+    }
+
+    @Test
+    void writeWithNoDataAtAllWritesNothing() {
+        ScsiResult r = h.run(h.a, 0, rw10(0x2A, 0, 0, 1), new byte[0]);
+        assertGood(r);
+        assertEquals(BS, r.transferLength());
         assertEquals(0, h.device.plainWrites.get());
     }
 
@@ -175,5 +185,41 @@ class ReadWriteCommandsTest {
         Harness ro = new Harness(LunSettings.defaults(Harness.IQN, 0).withReadOnly(true));
         assertSense(ro.run(rw10(0x2A, 0, 0, 1), pattern(BS, 0)), SenseReason.WRITE_PROTECTED);
         assertGood(ro.run(rw10(0x28, 0, 0, 1)));
+    }
+
+    @Test
+    void onAReadOnlyLunCdbErrorsAreReportedBeforeWriteProtection() {
+        Harness ro = new Harness(LunSettings.defaults(Harness.IQN, 0).withReadOnly(true));
+        assertSense(ro.run(rw10(0x2A, 0, BLOCKS, 1), pattern(BS, 0)), SenseReason.LBA_OUT_OF_RANGE);
+        assertSense(ro.run(rw10(0x2A, 0x20, 0, 1), pattern(BS, 0)), SenseReason.INVALID_FIELD_IN_CDB);
+        assertSense(ro.run(rw10(0x2A, 0, 0, 0)), SenseReason.WRITE_PROTECTED);
+    }
+
+    @Test
+    void everyMediumModifyingCommandIsRefusedOnAReadOnlyLun() {
+        Harness ro = new Harness(LunSettings.defaults(Harness.IQN, 0).withReadOnly(true));
+        byte[] one = pattern(BS, 0);
+        assertSense(ro.run(cdb(0x0A, 0, 0, 0, 1, 0), one), SenseReason.WRITE_PROTECTED);
+        assertSense(ro.run(rw12(0xAA, 0, 0, 1), one), SenseReason.WRITE_PROTECTED);
+        assertSense(ro.run(rw16(0x8A, 0, 0, 1), one), SenseReason.WRITE_PROTECTED);
+        assertSense(ro.run(rw10(0x2E, 0, 0, 1), one), SenseReason.WRITE_PROTECTED);
+        assertSense(ro.run(rw10(0x41, 0, 0, 1), one), SenseReason.WRITE_PROTECTED);
+        assertSense(ro.run(rw16(0x93, 0, 0, 1), one), SenseReason.WRITE_PROTECTED);
+        assertSense(ro.run(rw16(0x8B, 0, 0, 1), one), SenseReason.WRITE_PROTECTED);
+        byte[] caw = rw16(0x89, 0, 0, 0);
+        caw[13] = 1;
+        assertSense(ro.run(caw, pattern(2 * BS, 0)), SenseReason.WRITE_PROTECTED);
+        assertEquals(0, ro.device.plainWrites.get() + ro.device.fuaWrites.get());
+    }
+
+    @Test
+    void aFailedWriteReportsTheCdbLengthForResidualsAndAFailedReadReportsNone() {
+        ScsiResult w = h.run(rw10(0x2A, 0, BLOCKS, 2), pattern(2 * BS, 0));
+        assertSense(w, SenseReason.LBA_OUT_OF_RANGE);
+        assertEquals(2L * BS, w.transferLength());
+        ScsiResult r = h.run(rw10(0x28, 0, BLOCKS, 2));
+        assertSense(r, SenseReason.LBA_OUT_OF_RANGE);
+        assertEquals(-1, r.transferLength());
+        assertEquals(0, r.dataInLength());
     }
 }

@@ -12,6 +12,7 @@ class CommandWindowTest {
     void commandAtExpCmdSNIsDeliveredAndAdvancesTheWindow() {
         CommandWindow<String> w = new CommandWindow<>(10, 4);
         assertEquals(List.of("a"), w.offer(10, "a"));
+        w.refresh(0);
         assertEquals(11, w.expCmdSN());
         assertEquals(14, w.maxCmdSN());
     }
@@ -63,5 +64,21 @@ class CommandWindowTest {
         assertEquals(List.of(), w.consume(11));
         assertEquals(List.of("a"), w.offer(10, "a"));
         assertEquals(12, w.expCmdSN());
+    }
+
+    @Test
+    void outstandingCommandsNarrowTheWindowButNeverMoveMaxCmdSNBack() {
+        CommandWindow<String> w = new CommandWindow<>(10, 4);
+        for (int sn = 10; sn < 14; sn++) {
+            w.offer(sn, "c" + sn);
+        }
+        w.refresh(4);
+        assertEquals(14, w.expCmdSN());
+        assertEquals(13, w.maxCmdSN(), "four in progress: no new slot");
+        assertNull(w.offer(14, "too many"));
+        w.refresh(1);
+        assertEquals(16, w.maxCmdSN());
+        w.refresh(4);
+        assertEquals(16, w.maxCmdSN(), "never decreases");
     }
 }

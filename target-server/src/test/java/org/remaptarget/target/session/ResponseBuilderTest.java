@@ -103,4 +103,17 @@ class ResponseBuilderTest {
         assertFalse(r.underflow() || r.overflow());
         assertEquals(3, r.expDataSN(), "ExpDataSN counts the R2Ts");
     }
+
+    @Test
+    void noDataInPduIsLargerThanMaxBurstLength() {
+        ResponseBuilder small = new ResponseBuilder(65536, 4096);
+        List<TargetPdu> pdus = small.build(ScsiResult.goodWithData(new byte[10000], 10000), 1, 0, 10000, true,
+                false, 0, 0);
+        assertEquals(3, pdus.size());
+        for (TargetPdu p : pdus) {
+            DataInPdu d = (DataInPdu) p;
+            assertTrue(d.dataLength() <= 4096);
+            assertTrue(d.finalFlag(), "every PDU ends a 4 KiB sequence");
+        }
+    }
 }

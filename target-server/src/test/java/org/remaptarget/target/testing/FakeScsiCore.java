@@ -131,8 +131,16 @@ public final class FakeScsiCore implements ScsiCore {
         }
     }
 
+    private final java.util.List<Nexus> lost = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Every nexus reported lost, in order. */
+    public java.util.List<Nexus> lostNexuses() {
+        return java.util.List.copyOf(lost);
+    }
+
     @Override
     public void nexusLost(Nexus nexus) {
+        lost.add(nexus);
         for (ScsiTask t : List.copyOf(inFlight)) {
             if (t.nexus().equals(nexus)) {
                 t.abort();

@@ -33,7 +33,13 @@ final class ReadModifyWriteHandlers {
         if (blocks > MAX_COMPARE_AND_WRITE_BLOCKS) {
             throw ScsiFailure.cdb(13);
         }
+        c.requireWritable();
         if (blocks == 0) {
+            // NUMBER OF LOGICAL BLOCKS 0 transfers nothing; Data-Out with it means the field is wrong (an initiator
+            // asking for 256 blocks wraps to 0 in this 8-bit field).
+            if (c.dataOutLength() > 0) {
+                throw ScsiFailure.cdb(13);
+            }
             return ScsiResult.good();
         }
         int half = blocks * bs;
@@ -54,8 +60,7 @@ final class ReadModifyWriteHandlers {
         } finally {
             lock.unlock();
         }
-        lu.writeCommands.increment();
-        lu.writeBytes.add(half);
+        lu.countWrite(half);
         return ScsiResult.goodTransferred(2L * half);
     }
 
@@ -72,6 +77,7 @@ final class ReadModifyWriteHandlers {
         if (blocks > lu.settings().maxTransferBlocks()) {
             throw ScsiFailure.cdb(r.lengthOffset());
         }
+        c.requireWritable();
         if (blocks == 0) {
             return ScsiResult.good();
         }
@@ -92,8 +98,7 @@ final class ReadModifyWriteHandlers {
         } finally {
             lock.unlock();
         }
-        lu.writeCommands.increment();
-        lu.writeBytes.add(bytes);
+        lu.countWrite(bytes);
         return ScsiResult.goodTransferred(bytes);
     }
 }

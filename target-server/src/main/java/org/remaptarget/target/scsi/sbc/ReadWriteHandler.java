@@ -5,12 +5,12 @@ import org.remaptarget.target.scsi.Command;
 import org.remaptarget.target.scsi.CommandHandler;
 import org.remaptarget.target.scsi.ScsiFailure;
 import org.remaptarget.target.scsi.ScsiResult;
-import org.remaptarget.target.scsi.SenseReason;
 
 /**
  * READ and WRITE (6), (10), (12), (16) (SBC-3 §5.11–5.16, §5.29–5.34). Checks, in order: protection fields (none
  * supported: 24/00), LBA range including 64-bit overflow (21/00, before any I/O), MAXIMUM TRANSFER LENGTH (24/00),
- * and for writes that the initiator sent all the data the CDB announces (0E/03 otherwise; extra data is ignored).
+ * For writes, only the whole blocks of Data-Out actually received are written (EDTL shorter than the CDB: the
+ * transport reports the overflow residual); extra data beyond the CDB's length is ignored.
  * A transfer length of 0 moves nothing (6-byte: 0 means 256). Reads land directly in the Data-In array. Writes are
  * durable before GOOD when FUA is set or the write cache is disabled. Stateless.
  */
@@ -42,22 +42,27 @@ final class ReadWriteHandler implements CommandHandler {
             throw ScsiFailure.cdb(r.lengthOffset());
         }
         if (blocks == 0) {
+            if (write) {
+                c.requireWritable();
+            }
             return ScsiResult.good();
         }
         int bytes = (int) (blocks * bs);
         if (write) {
-            if (c.dataOutLength() < bytes) {
-                throw ScsiFailure.of(SenseReason.INVALID_FIELD_IN_INFORMATION_UNIT);
+            c.requireWritable();
+            // The initiator may send less than the CDB announces (EDTL < transfer length): FCP-4 and libiscsi's
+            // residual tests want the command processed up to the data actually sent, never beyond it. Only
+            // whole blocks are written; the transport reports the overflow residual from the CDB's length.
+            int have = (int) Math.min(blocks, c.dataOutLength() / bs);
+            if (have > 0) {
+                lu.backend().write(r.lba(), have, c.dataOut(), 0, fua || !lu.mode().wce());
+                lu.countWrite((long) have * bs);
             }
-            lu.backend().write(r.lba(), (int) blocks, c.dataOut(), 0, fua || !lu.mode().wce());
-            lu.writeCommands.increment();
-            lu.writeBytes.add(bytes);
             return ScsiResult.goodTransferred(bytes);
         }
         byte[] data = new byte[bytes];
         lu.backend().read(r.lba(), (int) blocks, data, 0);
-        lu.readCommands.increment();
-        lu.readBytes.add(bytes);
+        lu.countRead(bytes);
         return ScsiResult.goodWithData(data, bytes);
     }
 }

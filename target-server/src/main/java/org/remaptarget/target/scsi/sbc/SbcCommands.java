@@ -13,8 +13,10 @@ import org.remaptarget.target.scsi.CommandSpec;
  * STATUS are deliberately absent (INVALID OPERATION CODE) until thin provisioning exists.
  */
 public final class SbcCommands {
+    private static final int META = CONFLICTS | MEDIUM;
     private static final int READS = CONFLICTS | MEDIUM;
     private static final int WRITE = CONFLICTS | MEDIUM | WRITES;
+    private static final int SYNC = CONFLICTS | MEDIUM;
     private static final int IO_TIMEOUT = 30;
 
     private SbcCommands() {
@@ -24,15 +26,18 @@ public final class SbcCommands {
         return List.of(
                 spec(0x08, "READ(6)", usage(0x08, 0x1F, 0xFF, 0xFF, 0xFF, 0x04), READS, new ReadWriteHandler(6, false)),
                 spec(0x0A, "WRITE(6)", usage(0x0A, 0x1F, 0xFF, 0xFF, 0xFF, 0x04), WRITE, new ReadWriteHandler(6, true)),
-                spec(0x1B, "START STOP UNIT", usage(0x1B, 0x01, 0, 0, 0xF7, 0x04), CONFLICTS, new StartStopHandler()),
-                spec(0x25, "READ CAPACITY(10)", usage(0x25, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0x01, 0x04), READS,
+                spec(0x1B, "START STOP UNIT", usage(0x1B, 0x01, 0, 0, 0xF7, 0x04), CONFLICTS,
+                        new StartStopHandler()),
+                spec(0x25, "READ CAPACITY(10)", usage(0x25, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0x01, 0x04), META,
                         CapacityHandlers::readCapacity10),
                 spec(0x28, "READ(10)", rw10(0x28, 0x18), READS, new ReadWriteHandler(10, false)),
                 spec(0x2A, "WRITE(10)", rw10(0x2A, 0x18), WRITE, new ReadWriteHandler(10, true)),
                 spec(0x2E, "WRITE AND VERIFY(10)", rw10(0x2E, 0x12), WRITE, new VerifyHandler(10, true)),
                 spec(0x2F, "VERIFY(10)", rw10(0x2F, 0x16), READS, new VerifyHandler(10, false)),
                 spec(0x34, "PRE-FETCH(10)", rw10(0x34, 0x02), READS, CacheHandlers::preFetch10),
-                spec(0x35, "SYNCHRONIZE CACHE(10)", rw10(0x35, 0x02), READS, CacheHandlers::synchronizeCache10),
+                spec(0x35, "SYNCHRONIZE CACHE(10)", rw10(0x35, 0x02), SYNC, CacheHandlers::synchronizeCache10),
+                spec(0x37, "READ DEFECT DATA(10)", usage(0x37, 0, 0x1F, 0, 0, 0, 0, 0xFF, 0xFF, 0x04), CONFLICTS,
+                        new DefectDataHandler(false)),
                 spec(0x41, "WRITE SAME(10)", rw10(0x41, 0x00), WRITE, new WriteSameHandler(10)),
                 spec(0x88, "READ(16)", rw16(0x88, 0x18), READS, new ReadWriteHandler(16, false)),
                 spec(0x89, "COMPARE AND WRITE", usage(0x89, 0x18, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
@@ -42,14 +47,16 @@ public final class SbcCommands {
                 spec(0x8E, "WRITE AND VERIFY(16)", rw16(0x8E, 0x12), WRITE, new VerifyHandler(16, true)),
                 spec(0x8F, "VERIFY(16)", rw16(0x8F, 0x16), READS, new VerifyHandler(16, false)),
                 spec(0x90, "PRE-FETCH(16)", rw16(0x90, 0x02), READS, CacheHandlers::preFetch16),
-                spec(0x91, "SYNCHRONIZE CACHE(16)", rw16(0x91, 0x02), READS, CacheHandlers::synchronizeCache16),
+                spec(0x91, "SYNCHRONIZE CACHE(16)", rw16(0x91, 0x02), SYNC, CacheHandlers::synchronizeCache16),
                 spec(0x93, "WRITE SAME(16)", rw16(0x93, 0x00), WRITE, new WriteSameHandler(16)),
                 new CommandSpec(0x9E, 0x10, "READ CAPACITY(16)", usage(0x9E, 0x10, 0, 0, 0, 0, 0, 0, 0, 0,
-                        0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04), READS, IO_TIMEOUT, CapacityHandlers::readCapacity16),
+                        0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04), META, IO_TIMEOUT, CapacityHandlers::readCapacity16),
                 spec(0xA8, "READ(12)", rw12(0xA8, 0x18), READS, new ReadWriteHandler(12, false)),
                 spec(0xAA, "WRITE(12)", rw12(0xAA, 0x18), WRITE, new ReadWriteHandler(12, true)),
                 spec(0xAE, "WRITE AND VERIFY(12)", rw12(0xAE, 0x12), WRITE, new VerifyHandler(12, true)),
-                spec(0xAF, "VERIFY(12)", rw12(0xAF, 0x16), READS, new VerifyHandler(12, false)));
+                spec(0xAF, "VERIFY(12)", rw12(0xAF, 0x16), READS, new VerifyHandler(12, false)),
+                spec(0xB7, "READ DEFECT DATA(12)", usage(0xB7, 0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                        0, 0x04), CONFLICTS, new DefectDataHandler(true)));
     }
 
     private static CommandSpec spec(int op, String name, byte[] usage, int flags,

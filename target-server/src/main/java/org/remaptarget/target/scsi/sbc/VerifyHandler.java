@@ -12,7 +12,7 @@ import org.remaptarget.target.scsi.SenseReason;
  * BYTCHK 00b: the medium is read back (medium errors are reported with their LBA); 01b: the Data-Out buffer is
  * compared with the medium and the first difference is reported as MISCOMPARE 1D/00 with its byte offset in
  * INFORMATION; 11b (VERIFY only): one block of Data-Out is compared with every block. WRITE AND VERIFY writes
- * durably first. The medium is processed in chunks so a long verify never holds more than {@link #CHUNK} bytes.
+ * durably first (only the whole blocks received, like WRITE) and reads back (comparing when BYTCHK is 1). The medium is processed in chunks so a long verify never holds more than {@link #CHUNK} bytes.
  */
 final class VerifyHandler implements CommandHandler {
     static final int CHUNK = 1 << 20;
@@ -44,19 +44,27 @@ final class VerifyHandler implements CommandHandler {
         if (blocks > lu.settings().maxTransferBlocks()) {
             throw ScsiFailure.cdb(r.lengthOffset());
         }
+        if (writeFirst) {
+            c.requireWritable();
+        }
         if (blocks == 0) {
             return ScsiResult.good();
+        }
+        byte[] data = c.dataOut();
+        if (writeFirst) {
+            // As for WRITE: process only the whole blocks the initiator actually sent (EDTL residual rules).
+            int have = (int) Math.min(blocks, c.dataOutLength() / bs);
+            if (have > 0) {
+                lu.backend().write(r.lba(), have, data, 0, true);
+                lu.countWrite((long) have * bs);
+                compare(lu, r.lba(), have, data, bytchk == 1 ? 1 : 0);
+            }
+            return ScsiResult.goodTransferred(transfer);
         }
         if (c.dataOutLength() < transfer) {
             throw ScsiFailure.of(SenseReason.INVALID_FIELD_IN_INFORMATION_UNIT);
         }
-        byte[] data = c.dataOut();
-        if (writeFirst) {
-            lu.backend().write(r.lba(), (int) blocks, data, 0, true);
-            lu.writeCommands.increment();
-            lu.writeBytes.add(transfer);
-        }
-        compare(lu, r.lba(), blocks, data, writeFirst ? 1 : bytchk);
+        compare(lu, r.lba(), blocks, data, bytchk);
         return ScsiResult.goodTransferred(transfer);
     }
 

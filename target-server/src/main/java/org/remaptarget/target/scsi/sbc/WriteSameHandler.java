@@ -50,13 +50,13 @@ final class WriteSameHandler implements CommandHandler {
         if (blocks > lu.settings().maxWriteSameBlocks()) {
             throw ScsiFailure.cdb(r.lengthOffset());
         }
+        c.requireWritable();
         if (c.dataOutLength() < bs) {
             throw ScsiFailure.of(SenseReason.INVALID_FIELD_IN_INFORMATION_UNIT);
         }
         if (blocks > 0) {
             lu.backend().writeSame(r.lba(), blocks, c.dataOut(), 0, !lu.mode().wce());
-            lu.writeCommands.increment();
-            lu.writeBytes.add(blocks * bs);
+            lu.countWrite(blocks * bs);
         }
         return ScsiResult.goodTransferred(bs);
     }

@@ -74,6 +74,11 @@ final class ModeSelectHandler implements CommandHandler {
             }
             if (lu.replaceMode(cur, next)) {
                 lu.unitAttentions().establishForOthers(c.nexus(), SenseReason.MODE_PARAMETERS_CHANGED);
+                if (next.test() && !next.dexcpt()) {
+                    lu.informationalExceptions().armTest();
+                } else {
+                    lu.informationalExceptions().disarmTest();
+                }
                 return ScsiResult.good();
             }
         }

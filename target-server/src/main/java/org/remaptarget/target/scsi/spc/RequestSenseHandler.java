@@ -10,7 +10,7 @@ import org.remaptarget.target.scsi.SenseReason;
 
 /**
  * REQUEST SENSE (SPC-4 §6.39): returns, with GOOD status, the oldest pending unit attention of this nexus (and
- * clears it), NOT READY while stopped, LOGICAL UNIT NOT SUPPORTED for a missing LUN, else NO SENSE. With autosense
+ * clears it), then a pending informational exception (page 1Ch), NOT READY while stopped, LOGICAL UNIT NOT SUPPORTED for a missing LUN, else NO SENSE. With autosense
  * there is no other pending sense. The DESC bit selects the format.
  */
 final class RequestSenseHandler implements CommandHandler {
@@ -24,6 +24,9 @@ final class RequestSenseHandler implements CommandHandler {
             r = SenseReason.LOGICAL_UNIT_NOT_SUPPORTED;
         } else {
             r = lu.unitAttentions().poll(c.nexus());
+            if (r == null) {
+                r = lu.pendingInformationalException(c.nexus(), true);
+            }
             if (r == null) {
                 r = lu.isStarted() ? SenseReason.NO_SENSE : SenseReason.NOT_READY_INITIALIZING_COMMAND_REQUIRED;
             }

@@ -1,0 +1,151 @@
+package org.remaptarget.remap.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.remaptarget.remap.device.BlockDevice;
+import org.remaptarget.remap.device.FileBlockDevice;
+import org.remaptarget.remap.engine.FormatOptions;
+import org.remaptarget.remap.engine.OpenOptions;
+import org.remaptarget.remap.engine.RemapVolume;
+import org.remaptarget.remap.engine.TestRemapTable;
+import org.remaptarget.remap.meta.JournalRecord;
+import org.remaptarget.remap.meta.RemapState;
+import org.remaptarget.remap.table.RemapTable;
+
+/**
+ * 4 KiB random reads through the remapping engine over a file, with no remaps and with 10^6 remaps, against the raw
+ * {@link FileBlockDevice} reading the same data-area blocks. Reads cover a 256 MiB working set (written at set-up
+ * so it sits in the page cache); the 10^6 remapped LBAs are spread over an 8 GiB data area, so about half of the
+ * working set is served from spares and every lookup goes to a table of 10^6 entries.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx3g"})
+public class EngineReadBenchmark {
+    private static final int BS = 4096;
+    private static final long DATA_BLOCKS = 1L << 21;
+    private static final long SPARE_BLOCKS = 1_100_000;
+    private static final int WORKING_SET = 1 << 16;
+    private static final int REMAPS = 1_000_000;
+
+    /** raw: FileBlockDevice; engine: no remaps; engine-1M: 10^6 remaps. */
+    @Param({"raw", "engine", "engine-1M"})
+    public String mode;
+
+    /**
+     * The remap table: "placeholder" (a ConcurrentHashMap, test scope) or "incremental" (the production table,
+     * {@code org.remaptarget.remap.table.IncrementalRemapTable}, once merged).
+     */
+    @Param({"placeholder"})
+    public String table;
+
+    private Path dir;
+    private RemapVolume volume;
+    private FileBlockDevice raw;
+    private BlockDevice target;
+    private long offset;
+    private final ByteBuffer buf = ByteBuffer.allocateDirect(BS);
+    private long seed = 1;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        dir = Files.createTempDirectory("remap-bench");
+        Path file = dir.resolve("lun.img");
+        OpenOptions o = OpenOptions.defaults(tables()).withName("bench");
+        volume = RemapVolume.format(file, FormatOptions.of(BS, DATA_BLOCKS, SPARE_BLOCKS), o);
+        ByteBuffer chunk = ByteBuffer.allocate(256 * BS);
+        for (long lba = 0; lba < WORKING_SET; lba += 256) {
+            new SplittableRandom(lba).nextBytes(chunk.array());
+            chunk.clear();
+            volume.device().write(lba, chunk, false);
+        }
+        if (mode.equals("engine-1M")) {
+            RemapState st = volume.metadata().state();
+            SplittableRandom r = new SplittableRandom(42);
+            long spare = 0;
+            long inWorkingSet = 0;
+            // half of the working set, the rest spread over the data area beyond it
+            while (spare < REMAPS) {
+                boolean ws = inWorkingSet < WORKING_SET / 2 && spare % 2 == 0;
+                long lba = ws ? r.nextLong(WORKING_SET) : r.nextLong(WORKING_SET, DATA_BLOCKS);
+                if (st.spareOf(lba) == -1) {
+                    inWorkingSet += ws ? 1 : 0;
+                    st.apply(JournalRecord.map(lba, spare, 0), true);
+                    spare++;
+                }
+            }
+            ByteBuffer one = ByteBuffer.allocate(BS);
+            for (long lba = 0; lba < WORKING_SET; lba++) {
+                long s = st.spareOf(lba);
+                if (s >= 0) {
+                    new SplittableRandom(~lba).nextBytes(one.array());
+                    one.clear();
+                    volume.device().write(lba, one, false); // lands on the spare
+                }
+            }
+        }
+        volume.device().flush();
+        if (mode.equals("raw")) {
+            raw = FileBlockDevice.open(file, BS, false);
+            target = raw;
+            offset = volume.layout().dataStart();
+        } else {
+            target = volume.device();
+            offset = 0;
+        }
+    }
+
+    private Supplier<RemapTable> tables() {
+        if (table.equals("placeholder")) {
+            return TestRemapTable::new;
+        }
+        return () -> {
+            try {
+                return (RemapTable) Class.forName("org.remaptarget.remap.table.IncrementalRemapTable")
+                        .getConstructor().newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("table implementation not available: " + e, e);
+            }
+        };
+    }
+
+    @Benchmark
+    public ByteBuffer randomRead4k() throws IOException {
+        seed = seed * 6364136223846793005L + 1442695040888963407L;
+        long lba = (seed >>> 33) % WORKING_SET;
+        buf.clear();
+        target.read(offset + lba, buf);
+        return buf;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        if (raw != null) {
+            raw.close();
+        }
+        volume.close();
+        try (var s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(dir);
+    }
+}
