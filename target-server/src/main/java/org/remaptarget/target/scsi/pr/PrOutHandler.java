@@ -71,7 +71,7 @@ final class PrOutHandler {
             }
             long tidLength = ((p[20] & 0xffL) << 24) | ((p[21] & 0xff) << 16) | ((p[22] & 0xff) << 8)
                     | (p[23] & 0xff);
-            if (tidLength < 24 || BASIC_LENGTH + tidLength != length) {
+            if (tidLength < 8 || BASIC_LENGTH + tidLength != length) {
                 throw ScsiFailure.param(20); // TRANSPORTID PARAMETER DATA LENGTH disagrees with the list
             }
             TransportIds.Parsed tid = TransportIds.decode(p, BASIC_LENGTH, (int) tidLength);
