@@ -89,10 +89,10 @@ final class ScsiCommandHandler {
     }
 
     /** The command's CmdSN was reached (or it is immediate): start R2Ts or submit. */
-    boolean ordered(int itt) {
-        CommandTask task = conn.session().tasks().get(itt);
-        if (task == null || task.aborted) {
-            return true;
+    boolean ordered(ScsiCommandPdu cmd) {
+        CommandTask task = conn.session().tasks().get(cmd.initiatorTaskTag());
+        if (task == null || task.command != cmd || task.aborted) {
+            return true; // refused on arrival (its CmdSN is merely consumed), aborted, or another command's tag
         }
         synchronized (task) {
             task.ordered = true;
