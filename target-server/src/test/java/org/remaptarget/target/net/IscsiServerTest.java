@@ -625,4 +625,22 @@ class IscsiServerTest {
         assertEquals(7, r.initiatorTaskTag());
         assertTrue(t.closedWithin(2000));
     }
+
+    @Test
+    void textRequestSplitWithTheContinueBitIsGatheredBeforeAnswering() throws IOException {
+        start();
+        TestInitiator t = connect();
+        t.login("iqn.test:host", ISID, null, Map.of());
+        int itt = t.nextItt();
+        t.send(new TextRequestPdu(true, false, true, 0, itt, Bhs.RESERVED_TAG, t.cmdSN, t.expStatSN,
+                "SendTar".getBytes(StandardCharsets.US_ASCII)));
+        TextResponsePdu ack = (TextResponsePdu) t.receive(2000);
+        assertFalse(ack.finalFlag());
+        assertEquals(0, ack.data().length);
+        t.send(new TextRequestPdu(true, true, false, 0, itt, ack.targetTransferTag(), t.cmdSN, t.expStatSN,
+                ("gets=" + OTHER + "\0").getBytes(StandardCharsets.US_ASCII)));
+        TextResponsePdu r = (TextResponsePdu) t.receive(2000);
+        assertTrue(r.finalFlag());
+        assertTrue(text(r.data()).startsWith("TargetName=" + OTHER + "|TargetAddress="), text(r.data()));
+    }
 }
