@@ -376,16 +376,19 @@ class IscsiServerTest {
 
     @Test
     void answeredKeepAliveKeepsTheConnection() throws IOException {
-        start(IscsiSettings.defaults().toBuilder().nopIn(Duration.ofMillis(200), Duration.ofMillis(400)));
+        start(IscsiSettings.defaults().toBuilder().nopIn(Duration.ofMillis(200), Duration.ofSeconds(3)));
         TestInitiator t = loggedIn(Map.of());
         long end = System.currentTimeMillis() + 1200;
+        int pings = 0;
         while (System.currentTimeMillis() < end) {
             Pdu p = t.poll(300);
             if (p instanceof NopInPdu n) {
+                pings++;
                 t.send(new NopOutPdu(true, 0, Bhs.RESERVED_TAG, n.targetTransferTag(), t.cmdSN, t.expStatSN,
                         Pdu.NO_BYTES));
             }
         }
+        assertTrue(pings >= 2, "pinged repeatedly while idle: " + pings);
         t.send(t.command(TestInitiator.testUnitReady(), false, false, 0, null, true));
         Pdu p;
         do {
