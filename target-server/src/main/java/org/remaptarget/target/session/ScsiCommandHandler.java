@@ -283,7 +283,16 @@ final class ScsiCommandHandler {
                     cmd.write(), task.buffer, task.received, result -> complete(task, result));
             task.scsiTask = st;
         }
-        s.target().core().submit(st);
+        try {
+            s.target().core().submit(st);
+        } catch (RuntimeException e) {
+            // the contract says submit never throws; if it does, the command fails alone, not the connection
+            LOG.warn("{}: SCSI core refused task {}", s, st, e);
+            if (s.tasks().remove(task.itt, task)) {
+                releaseBudget(budget, task);
+                sendTargetFailure(task.itt, task.nextR2tSN);
+            }
+        }
     }
 
     private void complete(CommandTask task, ScsiResult result) {
