@@ -646,4 +646,42 @@ class IscsiServerTest {
         assertTrue(r.finalFlag());
         assertTrue(text(r.data()).startsWith("TargetName=" + OTHER + "|TargetAddress="), text(r.data()));
     }
+
+    @Test
+    void coreThatThrowsOnSubmitFailsOnlyThatCommand() throws IOException {
+        org.remaptarget.target.scsi.ScsiCore broken = new org.remaptarget.target.scsi.ScsiCore() {
+            @Override
+            public void submit(org.remaptarget.target.scsi.ScsiTask task) {
+                if (task.opcode() == 0x00) {
+                    throw new IllegalStateException("bug");
+                }
+                core.submit(task);
+            }
+
+            @Override
+            public org.remaptarget.target.scsi.TmfResponse taskManagement(org.remaptarget.target.scsi.Nexus n,
+                    org.remaptarget.target.scsi.TaskManagementFunction f, long lun, long tag) {
+                return core.taskManagement(n, f, lun, tag);
+            }
+
+            @Override
+            public void nexusLost(org.remaptarget.target.scsi.Nexus nexus) {
+                core.nexusLost(nexus);
+            }
+
+            @Override
+            public List<Long> luns(org.remaptarget.target.scsi.Nexus nexus) {
+                return core.luns(nexus);
+            }
+        };
+        server = new IscsiServer(IscsiSettings.defaults().toBuilder()
+                .portals(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))).build(),
+                TargetDirectory.of(List.of(new TargetEntry(IQN, "", broken))));
+        server.start();
+        TestInitiator t = loggedIn(Map.of());
+        t.send(t.command(TestInitiator.testUnitReady(), false, false, 0, null, true));
+        assertEquals(ScsiResponsePdu.TARGET_FAILURE, ((ScsiResponsePdu) t.receive(2000)).response());
+        t.send(t.command(TestInitiator.read10(0, 1), true, false, 512, null, true));
+        assertEquals(512, ((DataInPdu) t.receive(2000)).dataLength());
+    }
 }
