@@ -277,6 +277,10 @@ public final class RemappingBlockDevice implements BlockDevice {
                 realloc.remap(lba, one, s != RemapTable.NOT_MAPPED, "write to pending block");
             } else if (s != RemapTable.NOT_MAPPED) {
                 if (!realloc.tryWriteSpare(s, one, fua, attempts)) {
+                    if (!options.autoReallocateOnWrite()) {
+                        throw new MediumErrorException(lba, true, "write error at LBA " + lba + " (on spare " + s
+                                + "; automatic write reallocation is off)");
+                    }
                     realloc.remap(lba, one, true, "spare " + s + " failed on write");
                 }
             } else if (!tryWrite(data, lba, one, fua, attempts)) {
