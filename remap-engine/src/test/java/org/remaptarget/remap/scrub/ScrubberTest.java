@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.remaptarget.remap.device.ManualTimeSource;
+import org.remaptarget.remap.device.TimeSource;
 import org.remaptarget.remap.engine.FormatOptions;
 import org.remaptarget.remap.engine.RemapVolume;
 import org.remaptarget.remap.engine.Volumes;
@@ -54,12 +55,41 @@ class ScrubberTest {
     }
 
     @Test
-    void stoppedScrubEndsEarlyWithItsProgress() throws Exception {
+    void stopRequestedDuringTheScrubEndsItAfterTheCurrentBatch() throws Exception {
         RemapVolume v = volume();
-        Scrubber s = new Scrubber(v.device(), clock, 1000, 10);
-        s.stop();
-        ScrubProgress p = s.run();
+        Scrubber[] holder = new Scrubber[1];
+        // the scrub's first pause asks it to stop: deterministic, no wall clock
+        TimeSource stopper = new TimeSource() {
+            @Override
+            public long nanoTime() {
+                return clock.nanoTime();
+            }
+
+            @Override
+            public void sleepNanos(long nanos) {
+                clock.advance(nanos);
+                holder[0].stop();
+            }
+        };
+        holder[0] = new Scrubber(v.device(), stopper, 1000, 10);
+        ScrubProgress p = holder[0].run();
         assertEquals(ScrubProgress.State.STOPPED, p.state());
-        assertTrue(p.blocksDone() < p.blocksTotal());
+        assertEquals(10, p.blocksDone());
+        assertEquals(1024, p.blocksTotal());
+    }
+
+    @Test
+    void scrubRunsOnTheGivenExecutorAndReportsProgress() throws Exception {
+        RemapVolume v = volume();
+        Scrubber s = new Scrubber(v.device(), clock, 1_000_000, 128);
+        java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            s.start(ex);
+        } finally {
+            ex.shutdown();
+            assertTrue(ex.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        assertEquals(ScrubProgress.State.DONE, s.progress().state());
+        assertEquals(100, s.progress().percent());
     }
 }
