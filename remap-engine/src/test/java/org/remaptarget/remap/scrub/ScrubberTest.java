@@ -27,7 +27,7 @@ class ScrubberTest {
         RemapVolume v = volume();
         v.faults().addRule(FaultRule.of(FaultOp.READ, v.backingLbaOfData(123), 1, new FaultOutcome.MediumError()));
         v.faults().addRule(FaultRule.of(FaultOp.READ, v.backingLbaOfData(777), 1, new FaultOutcome.IoError()));
-        ScrubProgress p = new Scrubber(v.device(), clock, 100_000, 64).run();
+        ScrubProgress p = new Scrubber(v.maintenance(), clock, 100_000, 64).run();
         assertEquals(ScrubProgress.State.DONE, p.state());
         assertEquals(2, p.errorsFound());
         assertEquals(1024, p.blocksDone());
@@ -38,7 +38,7 @@ class ScrubberTest {
     void scrubRetiresABadFreeSpareBeforeItIsUsed() throws Exception {
         RemapVolume v = volume();
         v.faults().addRule(FaultRule.of(FaultOp.READ, v.deviceLbaOfSpare(0), 1, new FaultOutcome.IoError()));
-        assertEquals(1, new Scrubber(v.device(), clock, 100_000, 64).run().errorsFound());
+        assertEquals(1, new Scrubber(v.maintenance(), clock, 100_000, 64).run().errorsFound());
         assertEquals(1, v.stats().sparesRetired());
         v.faults().addRule(FaultRule.of(FaultOp.WRITE, v.backingLbaOfData(5), 1, new FaultOutcome.IoError()));
         v.device().write(5, Volumes.pattern(1, 5), false);
@@ -48,7 +48,7 @@ class ScrubberTest {
     @Test
     void scrubKeepsToItsRateOnTheInjectedClock() throws Exception {
         RemapVolume v = volume();
-        new Scrubber(v.device(), clock, 512, 64).run();
+        new Scrubber(v.maintenance(), clock, 512, 64).run();
         // 1024 blocks at 512 blocks/s take two seconds of (manual) time
         assertEquals(2_000_000_000L, clock.nanoTime(), 1_000_000_000L / 512 * 64);
         assertTrue(clock.nanoTime() >= 1_800_000_000L);
@@ -71,7 +71,7 @@ class ScrubberTest {
                 holder[0].stop();
             }
         };
-        holder[0] = new Scrubber(v.device(), stopper, 1000, 10);
+        holder[0] = new Scrubber(v.maintenance(), stopper, 1000, 10);
         ScrubProgress p = holder[0].run();
         assertEquals(ScrubProgress.State.STOPPED, p.state());
         assertEquals(10, p.blocksDone());
@@ -81,7 +81,7 @@ class ScrubberTest {
     @Test
     void scrubRunsOnTheGivenExecutorAndReportsProgress() throws Exception {
         RemapVolume v = volume();
-        Scrubber s = new Scrubber(v.device(), clock, 1_000_000, 128);
+        Scrubber s = new Scrubber(v.maintenance(), clock, 1_000_000, 128);
         java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
             s.start(ex);
