@@ -98,6 +98,19 @@ public final class RemappingBlockDevice implements BlockDevice {
                 return;
             }
         }
+        if (n == 1) {
+            long s = table.get(lba);
+            BlockDevice dev = s == RemapTable.NOT_MAPPED ? data : spare;
+            try {
+                dev.read(s == RemapTable.NOT_MAPPED ? lba : s, dst); // one lookup, one call, no copies
+                return;
+            } catch (IOException e) {
+                dst.position(start);
+                readBlockWithRetries(dev, s == RemapTable.NOT_MAPPED ? lba : s, lba, dst.slice(), 1, s);
+                dst.position(start + bs);
+                return;
+            }
+        }
         ByteBuffer buf = dst.slice();
         int i = 0;
         while (i < n) {
