@@ -439,6 +439,7 @@ public final class RemappingBlockDevice implements BlockDevice {
      */
     public long remapNow(long lba) throws IOException {
         checkRange(lba, 1);
+        realloc.openFence(); // before the copy is read: a concurrent fast-path write must be redone after us
         ReentrantLock lock = realloc.lockFor(lba);
         try {
             long s = table.get(lba);
@@ -453,6 +454,7 @@ public final class RemappingBlockDevice implements BlockDevice {
             return realloc.remap(lba, one, s != RemapTable.NOT_MAPPED, "manual remap");
         } finally {
             lock.unlock();
+            realloc.closeFence();
         }
     }
 

@@ -18,6 +18,8 @@ import org.remaptarget.remap.device.TimeSource;
 import org.remaptarget.remap.table.IncrementalRemapTable;
 import org.remaptarget.target.backend.BackendHealth;
 import org.remaptarget.target.backend.DeviceBackend;
+import org.remaptarget.target.backend.StorageCounters;
+import org.remaptarget.remap.stats.StatsSnapshot;
 import org.remaptarget.remap.engine.Remap;
 import org.remaptarget.remap.stats.Health;
 import org.remaptarget.target.config.ConfigException;
@@ -137,6 +139,22 @@ public final class LunHandle {
         @Override
         public long[] grownDefects() {
             return volume.remaps().stream().mapToLong(Remap::lba).sorted().toArray();
+        }
+
+        /** LOG SENSE only: one stats snapshot (a few dozen adder sums), never on the I/O path. */
+        @Override
+        public StorageCounters counters() {
+            StatsSnapshot s = volume.stats();
+            long bs = volume.device().blockSize();
+            int health = switch (s.health()) {
+                case OK -> StorageCounters.HEALTH_OK;
+                case DEGRADED -> StorageCounters.HEALTH_DEGRADED;
+                case FAILED -> StorageCounters.HEALTH_FAILED;
+            };
+            return new StorageCounters(s.readRetries(), s.readsRecovered(), s.readErrors(), s.blocksRead() * bs,
+                    s.writeRetries(), s.remaps(), s.reallocationFailures() + s.writeErrorsReported(),
+                    s.blocksWritten() * bs, s.remapped(), s.pending(), s.sparesUsed(), s.sparesRetired(),
+                    s.sparesTotal(), health);
         }
     }
 
