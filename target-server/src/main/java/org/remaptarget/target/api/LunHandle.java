@@ -130,7 +130,7 @@ public final class LunHandle {
      * The remap engine's health as the SCSI layer asks for it: DEGRADED or FAILED (spares running low or gone)
      * predicts failure (informational exception 5D/00); remapped LBAs are the grown defect list.
      */
-    private record VolumeHealth(RemapVolume volume) implements BackendHealth {
+    record VolumeHealth(RemapVolume volume) implements BackendHealth {
         @Override
         public boolean failurePredicted() {
             return volume.health() != Health.OK;
