@@ -73,7 +73,8 @@ class CrashCyclesIT {
                 "        size: 32MiB",
                 "        spare: 4MiB",
                 ""));
-        server = new ServerProcess(config, dir, ServerProcess.freePort());
+        // general logging at WARN: conf/log4j2.xml must still log the storage events at INFO
+        server = new ServerProcess(config, dir, ServerProcess.freePort()).withLogLevel("warn");
         String url = "iscsi://127.0.0.1:" + port + "/" + IQN + "/0";
         Map<Long, Integer> acked = new LinkedHashMap<>();   // offset -> pattern of every acknowledged write
         Set<Long> remaps = new TreeSet<>();                 // every remap seen on a restarted server
@@ -155,8 +156,21 @@ class CrashCyclesIT {
         // SIGTERM: the JVM runs the shutdown hook (final checkpoint) and exits 128+15, which the systemd unit
         // declares a success (SuccessExitStatus=143)
         assertEquals(143, server.stop(), "SIGTERM exit status");
-        assertTrue(server.log().contains(IQN + "/0: closed"), "the LUN was closed cleanly:\n" + server.log());
-        assertTrue(server.log().contains("remapped to spare"), "remaps are logged with LBA and spare");
+        assertTrue(server.log().contains("RemapVolume - " + IQN + "/0: closed"), "the LUN was closed cleanly");
+        String log = server.log();
+        Matcher logged = Pattern.compile("WARN .* Reallocator - " + Pattern.quote(IQN + "/0")
+                + ": LBA (\\d+) remapped to spare \\d+").matcher(log);
+        Set<Long> loggedLbas = new TreeSet<>();
+        while (logged.find()) {
+            loggedLbas.add(Long.parseLong(logged.group(1)));
+        }
+        // a SIGKILL can land between a remap becoming durable and its log line, so: logged implies durable
+        assertFalse(loggedLbas.isEmpty(), "remaps are logged at WARN with LUN, LBA and spare:\n" + log);
+        assertTrue(last.containsAll(loggedLbas), "every logged remap is durable: logged " + loggedLbas + ", have "
+                + last);
+        assertTrue(log.split("MetadataStore - " + Pattern.quote(IQN + "/0") + ": recovered ", -1).length > CYCLES,
+                "every restart logs its metadata recovery at INFO:\n" + log);
+        assertFalse(log.contains("metadata repair"), log);
     }
 
     /** Every acknowledged write reads back with its pattern, in one qemu-io session. */

@@ -27,6 +27,7 @@ final class ServerProcess implements AutoCloseable {
     private final Path log;
     private final int adminPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String logLevel = "info";
     private Process process;
 
     ServerProcess(Path config, Path dataDir, int adminPort) {
@@ -34,6 +35,12 @@ final class ServerProcess implements AutoCloseable {
         this.dataDir = dataDir;
         this.log = dataDir.resolve("server.log");
         this.adminPort = adminPort;
+    }
+
+    /** REMAP_TARGET_LOG_LEVEL for the next start (conf/log4j2.xml keeps storage events at INFO regardless). */
+    ServerProcess withLogLevel(String level) {
+        this.logLevel = level;
+        return this;
     }
 
     /** A TCP port on 127.0.0.1 that was free a moment ago. */
@@ -52,7 +59,8 @@ final class ServerProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(Cli.command("serve", "--config", config.toString(), "--admin",
                 "127.0.0.1:" + adminPort, "--token-file", tokenFile().toString(), "--data-dir", dataDir.toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("REMAP_TARGET_LOG_LEVEL", "info");
+        pb.environment().put("REMAP_TARGET_LOG_LEVEL", logLevel);
+        pb.environment().remove("REMAP_TARGET_EVENT_LOG_LEVEL");
         process = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
