@@ -98,6 +98,19 @@ public final class RemappingBlockDevice implements BlockDevice {
                 return;
             }
         }
+        if (n == 1) {
+            long s = table.get(lba);
+            BlockDevice dev = s == RemapTable.NOT_MAPPED ? data : spare;
+            try {
+                dev.read(s == RemapTable.NOT_MAPPED ? lba : s, dst); // one lookup, one call, no copies
+                return;
+            } catch (IOException e) {
+                dst.position(start);
+                readBlockWithRetries(dev, s == RemapTable.NOT_MAPPED ? lba : s, lba, dst.slice(), 1, s);
+                dst.position(start + bs);
+                return;
+            }
+        }
         ByteBuffer buf = dst.slice();
         int i = 0;
         while (i < n) {
@@ -277,6 +290,10 @@ public final class RemappingBlockDevice implements BlockDevice {
                 realloc.remap(lba, one, s != RemapTable.NOT_MAPPED, "write to pending block");
             } else if (s != RemapTable.NOT_MAPPED) {
                 if (!realloc.tryWriteSpare(s, one, fua, attempts)) {
+                    if (!options.autoReallocateOnWrite()) {
+                        throw new MediumErrorException(lba, true, "write error at LBA " + lba + " (on spare " + s
+                                + "; automatic write reallocation is off)");
+                    }
                     realloc.remap(lba, one, true, "spare " + s + " failed on write");
                 }
             } else if (!tryWrite(data, lba, one, fua, attempts)) {
@@ -388,129 +405,30 @@ public final class RemappingBlockDevice implements BlockDevice {
         }
     }
 
-    // ------------------------------------------------------------------ administration and scrub
+    // ------------------------------------------------------------------ for VolumeMaintenance
 
-    /**
-     * Moves {@code lba} to a new spare now, copying its data. If the block cannot be read, nothing is moved (that
-     * would invent data): it is marked pending and the next write remaps it.
-     *
-     * @return the new spare, or -1 when the block was unreadable and marked pending instead
-     */
-    public long remapNow(long lba) throws IOException {
-        checkRange(lba, 1);
-        ReentrantLock lock = realloc.lockFor(lba);
-        try {
-            long s = table.get(lba);
-            ByteBuffer one = ByteBuffer.allocate(bs);
-            BlockDevice dev = s == RemapTable.NOT_MAPPED ? data : spare;
-            long devLba = s == RemapTable.NOT_MAPPED ? lba : s;
-            if (!readQuietly(dev, devLba, one)) {
-                counters.readErrors.increment();
-                realloc.markPending(lba, s);
-                return -1;
-            }
-            return realloc.remap(lba, one, s != RemapTable.NOT_MAPPED, "manual remap");
-        } finally {
-            lock.unlock();
-        }
+    BlockDevice dataArea() {
+        return data;
     }
 
-    /** Clears the pending mark of {@code lba}; returns false if it was not pending. */
-    public boolean clearPending(long lba) throws IOException {
-        checkRange(lba, 1);
-        ReentrantLock lock = realloc.lockFor(lba);
-        try {
-            return realloc.clearPending(lba);
-        } finally {
-            lock.unlock();
-        }
+    BlockDevice spareArea() {
+        return spare;
     }
 
-    private boolean readQuietly(BlockDevice dev, long devLba, ByteBuffer one) {
-        for (int a = 0; a <= options.readRetries(); a++) {
-            try {
-                dev.read(devLba, one.duplicate());
-                return true;
-            } catch (IOException e) {
-                if (a > 0) {
-                    counters.retries.increment();
-                }
-            }
-        }
-        return false;
+    RemapState state() {
+        return state;
     }
 
-    /**
-     * Patrol-reads {@code blocks} data blocks at {@code lba} (through the remap table, with retries); unreadable
-     * ones are marked pending. Returns how many were unreadable.
-     */
-    public int verify(long lba, int blocks) throws IOException {
-        checkRange(lba, blocks);
-        ByteBuffer buf = ByteBuffer.allocate(blocks * bs);
-        try {
-            read(lba, buf);
-            return 0;
-        } catch (MediumErrorException e) {
-            int bad = 0;
-            ByteBuffer one = ByteBuffer.allocate(bs);
-            for (long b = lba; b < lba + blocks; b++) {
-                one.clear();
-                try {
-                    read(b, one);
-                } catch (MediumErrorException m) {
-                    bad++;
-                }
-            }
-            return bad;
-        }
+    Reallocator reallocator() {
+        return realloc;
     }
 
-    /**
-     * Patrol-reads spare {@code s}: a bad free spare is retired; a bad spare in use marks its LBA pending (the
-     * next write moves it). Retired spares are skipped. Returns true if the spare read back.
-     */
-    public boolean verifySpare(long s) throws IOException {
-        if (state.spares().isRetired(s)) {
-            return true;
-        }
-        ByteBuffer one = ByteBuffer.allocate(bs);
-        if (readQuietly(spare, s, one)) {
-            return true;
-        }
-        counters.readErrors.increment();
-        if (!realloc.retireFreeSpare(s)) {
-            long[] owner = {-1};
-            table.forEach((l, sp) -> {
-                if (sp == s) {
-                    owner[0] = l;
-                }
-            });
-            if (owner[0] >= 0) {
-                realloc.markPending(owner[0], s);
-            }
-        }
-        return false;
+    EngineCounters counters() {
+        return counters;
     }
 
-    /** Spare blocks in the spare area. */
-    public long spareBlocks() {
-        return state.spares().capacity();
-    }
-
-    /** Every remap, ordered by LBA. */
-    public List<Remap> remaps() {
-        List<Remap> out = new ArrayList<>();
-        table.forEach((l, s) -> out.add(new Remap(l, s)));
-        out.sort((a, b) -> Long.compare(a.lba(), b.lba()));
-        return out;
-    }
-
-    /** Every pending LBA, ascending. */
-    public List<Long> pending() {
-        List<Long> out = new ArrayList<>();
-        state.forEachPending(out::add);
-        out.sort(null);
-        return out;
+    EngineOptions options() {
+        return options;
     }
 
     @Override

@@ -202,7 +202,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     static Map<String, Object> lunStatus(LunHandle h) {
-        Map<String, Object> m = ordered("lun", h.lun(), "path", h.config().path().toString(),
+        Map<String, Object> m = ordered("lun", h.lun(), "path", h.config().path() == null ? "memory" : h.config().path().toString(),
                 "blockSize", h.logicalUnit().blockSize(), "blocks", h.logicalUnit().blockCount(),
                 "mode", h.volume().isPresent() ? "remap" : "passthrough");
         h.volume().ifPresent(v -> {

@@ -26,6 +26,8 @@ import org.remaptarget.target.config.TargetConfig;
 import org.remaptarget.target.lun.LogicalUnit;
 import org.remaptarget.target.lun.LunSettings;
 import org.remaptarget.target.scsi.pr.FilePrStore;
+import org.remaptarget.target.scsi.pr.MemoryPrStore;
+import org.remaptarget.remap.device.MemoryBlockDevice;
 
 /**
  * One served LUN: its storage stack (a remap-engine volume, or the plain file for passthrough LUNs), the SCSI
@@ -57,7 +59,21 @@ public final class LunHandle {
             throws IOException, ConfigException {
         RemapVolume volume = null;
         BlockDevice device;
-        if (lc.passthrough()) {
+        if (lc.path() == null) {
+            // an in-memory LUN (embedded use and tests): nothing survives close
+            long blocks = lc.sizeBytes() / lc.blockSize();
+            if (lc.passthrough()) {
+                device = new MemoryBlockDevice(lc.blockSize(), blocks);
+            } else {
+                FormatOptions fo = FormatOptions.of(lc.blockSize(), blocks, lc.spareBytes() / lc.blockSize());
+                MemoryBlockDevice backing = new MemoryBlockDevice(lc.blockSize(), fo.layout(false).backingBlocks());
+                RemapVolume.format(backing, null, fo);
+                volume = RemapVolume.open(backing, OpenOptions.defaults(IncrementalRemapTable::new)
+                        .withFaultInjection(true).withDegradedPercent(lc.healthThreshold())
+                        .withName(target.iqn() + "/" + lc.lun()));
+                device = volume.device();
+            }
+        } else if (lc.passthrough()) {
             device = lc.sizeBytes() > 0 || !Files.exists(lc.path())
                     ? FileBlockDevice.openOrCreate(lc.path(), lc.blockSize(), lc.sizeBytes() / lc.blockSize())
                     : FileBlockDevice.open(lc.path(), lc.blockSize(), lc.readOnly());
@@ -75,7 +91,7 @@ public final class LunHandle {
                     d.maxTransferBlocks(), d.optimalTransferBlocks(), d.maxWriteSameBlocks());
             LogicalUnit lu = new LogicalUnit(settings,
                     new DeviceBackend(device, volume == null ? BackendHealth.NONE : new VolumeHealth(volume)),
-                    new FilePrStore(prStatePath(target, lc)));
+                    lc.path() == null ? new MemoryPrStore() : new FilePrStore(prStatePath(target, lc)));
             return new LunHandle(target.iqn(), lc, volume, device, lu);
         } catch (IOException | RuntimeException e) {
             if (volume != null) {

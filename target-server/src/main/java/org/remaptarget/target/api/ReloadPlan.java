@@ -107,14 +107,13 @@ record ReloadPlan(List<String> addedTargets, List<String> removedTargets, List<L
         return new ReloadPlan(addedTargets, removedTargets, added, removed, aliases, unchanged);
     }
 
+    /** Whether two LUNs would open the same file (in-memory LUNs, with no path, share nothing). */
     private static boolean sameStorage(LunConfig a, LunConfig b) {
-        java.nio.file.Path pa = a.path().toAbsolutePath().normalize();
-        java.nio.file.Path pb = b.path().toAbsolutePath().normalize();
-        if (pa.equals(pb)) {
-            return true;
-        }
-        return a.sparePath() != null && b.sparePath() != null
-                && a.sparePath().toAbsolutePath().normalize().equals(b.sparePath().toAbsolutePath().normalize());
+        return sameFile(a.path(), b.path()) || sameFile(a.sparePath(), b.sparePath());
+    }
+
+    private static boolean sameFile(java.nio.file.Path a, java.nio.file.Path b) {
+        return a != null && b != null && a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 
     private static String blank(String s) {
@@ -130,7 +129,7 @@ record ReloadPlan(List<String> addedTargets, List<String> removedTargets, List<L
     /** The configuration keys that differ between two settings of one LUN. */
     static String differences(LunConfig a, LunConfig b) {
         List<String> d = new ArrayList<>();
-        if (!a.path().equals(b.path())) {
+        if (!Objects.equals(a.path(), b.path())) {
             d.add("path");
         }
         if (a.sizeBytes() != b.sizeBytes()) {

@@ -48,6 +48,7 @@ public final class RemapTarget implements AutoCloseable {
     private volatile Map<String, Map<Long, LunHandle>> luns;   // immutable snapshot, replaced under lifecycle
     private Map<String, TargetEntry> entries;                  // guarded by lifecycle
     private boolean closed;                                    // guarded by lifecycle
+    private final List<java.nio.file.Path> deleteOnClose = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private RemapTarget(ServerConfig config, Options options, IscsiServer iscsi, LiveTargetDirectory directory,
                         ExecutorService ioExecutor, Map<String, Map<Long, LunHandle>> luns,
@@ -59,6 +60,15 @@ public final class RemapTarget implements AutoCloseable {
         this.ioExecutor = ioExecutor;
         this.luns = luns;
         this.entries = entries;
+    }
+
+    /** A builder for servers configured in code (memory, temporary-file and file LUNs). */
+    public static RemapTargetBuilder builder() {
+        return new RemapTargetBuilder();
+    }
+
+    void deleteOnClose(List<java.nio.file.Path> files) {
+        deleteOnClose.addAll(files);
     }
 
     /** Start-up options that are not part of the configuration file. */
@@ -310,6 +320,13 @@ public final class RemapTarget implements AutoCloseable {
                 for (LunHandle h : m.values()) {
                     h.closeQuietly();
                 }
+            }
+        }
+        for (java.nio.file.Path p : deleteOnClose) {
+            try {
+                java.nio.file.Files.deleteIfExists(p);
+            } catch (IOException e) {
+                LOG.debug("cannot delete {}: {}", p, e.getMessage());
             }
         }
         LOG.info("stopped");

@@ -70,7 +70,7 @@ final class Connection implements LoginEnvironment, Runnable {
     @Override
     public void run() {
         String reason = "connection closed by initiator";
-        ByteBuffer in = ByteBuffer.allocate(256 * 1024);
+        ByteBuffer in = ByteBuffer.allocateDirect(256 * 1024); // direct: the socket read needs no bounce copy
         try {
             loop:
             while (!writer.isClosed()) {

@@ -66,11 +66,14 @@ public record IscsiSettings(List<InetSocketAddress> portals, int portalGroupTag,
         }
     }
 
-    /** Port 3260 on every interface; values tuned for Linux open-iscsi and libiscsi. */
+    /**
+     * Port 3260 on every interface; values tuned for Linux open-iscsi and libiscsi. The write buffer budget is a
+     * quarter of the heap, at most 512 MiB.
+     */
     public static IscsiSettings defaults() {
         return new IscsiSettings(List.of(new InetSocketAddress(3260)), 1, 262_144, 16_776_192, 262_144, 16, false,
                 true, true, true, 2, 20, 128, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(15),
-                256, 1, 512L << 20);
+                256, 1, Math.max(16L << 20, Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 4)));
     }
 
     public Builder toBuilder() {

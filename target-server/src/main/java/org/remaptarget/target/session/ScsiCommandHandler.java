@@ -89,10 +89,10 @@ final class ScsiCommandHandler {
     }
 
     /** The command's CmdSN was reached (or it is immediate): start R2Ts or submit. */
-    boolean ordered(int itt) {
-        CommandTask task = conn.session().tasks().get(itt);
-        if (task == null || task.aborted) {
-            return true;
+    boolean ordered(ScsiCommandPdu cmd) {
+        CommandTask task = conn.session().tasks().get(cmd.initiatorTaskTag());
+        if (task == null || task.command != cmd || task.aborted) {
+            return true; // refused on arrival (its CmdSN is merely consumed), aborted, or another command's tag
         }
         synchronized (task) {
             task.ordered = true;
@@ -283,7 +283,16 @@ final class ScsiCommandHandler {
                     cmd.write(), task.buffer, task.received, result -> complete(task, result));
             task.scsiTask = st;
         }
-        s.target().core().submit(st);
+        try {
+            s.target().core().submit(st);
+        } catch (RuntimeException e) {
+            // the contract says submit never throws; if it does, the command fails alone, not the connection
+            LOG.warn("{}: SCSI core refused task {}", s, st, e);
+            if (s.tasks().remove(task.itt, task)) {
+                releaseBudget(budget, task);
+                sendTargetFailure(task.itt, task.nextR2tSN);
+            }
+        }
     }
 
     private void complete(CommandTask task, ScsiResult result) {
