@@ -17,8 +17,13 @@ final class TestTargets {
 
     /** One target with one LUN of {@code sizeBytes} under {@code dir}, on 127.0.0.1 with an ephemeral port. */
     static RemapTarget start(Path dir, long sizeBytes, boolean passthrough) throws Exception {
+        return start(dir, sizeBytes, passthrough, 16L << 20);
+    }
+
+    /** As {@link #start(Path, long, boolean)} with a spare area of {@code spareBytes}. */
+    static RemapTarget start(Path dir, long sizeBytes, boolean passthrough, long spareBytes) throws Exception {
         LunConfig lun = new LunConfig(0, dir.resolve("lun0.img"), sizeBytes, 512, null, false, passthrough,
-                16L << 20, null, 80);
+                spareBytes, null, 80);
         ServerConfig cfg = new ServerConfig("integration test", List.of(new InetSocketAddress("127.0.0.1", 0)),
                 List.of(new TargetConfig(IQN, "it", List.of(lun))));
         return RemapTarget.start(cfg);

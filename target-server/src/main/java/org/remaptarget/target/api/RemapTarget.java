@@ -21,7 +21,7 @@ import org.remaptarget.target.config.TargetConfig;
 import org.remaptarget.target.lun.LogicalUnit;
 import org.remaptarget.target.net.IscsiServer;
 import org.remaptarget.target.net.IscsiSettings;
-import org.remaptarget.target.session.TargetDirectory;
+import org.remaptarget.target.session.Session;
 import org.remaptarget.target.session.TargetEntry;
 import org.remaptarget.target.scsi.TargetCore;
 
@@ -30,24 +30,36 @@ import org.remaptarget.target.scsi.TargetCore;
  * (for instance in their integration tests). Wires configuration to LUN backends, SCSI cores and the iSCSI server,
  * and owns all of them: {@link #close()} stops the listener, drops every session, checkpoints and closes every LUN
  * and ends every thread it started. No static state: several servers can run in one JVM.
+ *
+ * <p>{@link #reload(ServerConfig)} applies a new configuration while serving: unchanged LUNs keep serving (their
+ * sessions are not touched), added LUNs and targets appear, removed ones go away. Reload and close are serialised by
+ * {@code lifecycle}; readers ({@link #lun}, {@link #luns}, {@link #targetNames}, {@link #config}) take volatile
+ * immutable snapshots without locking.
  */
 public final class RemapTarget implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(RemapTarget.class);
 
-    private final ServerConfig config;
     private final IscsiServer iscsi;
     private final ExecutorService ioExecutor;
-    private final Map<String, Map<Long, LunHandle>> luns;
-    private final Object closeLock = new Object();
-    private boolean closed;
+    private final Options options;
+    private final LiveTargetDirectory directory;
+    private final Object lifecycle = new Object();
+    private volatile ServerConfig config;
+    private volatile Map<String, Map<Long, LunHandle>> luns;   // immutable snapshot, replaced under lifecycle
+    private Map<String, TargetEntry> entries;                  // guarded by lifecycle
+    private boolean closed;                                    // guarded by lifecycle
     private final List<java.nio.file.Path> deleteOnClose = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private RemapTarget(ServerConfig config, IscsiServer iscsi, ExecutorService ioExecutor,
-                        Map<String, Map<Long, LunHandle>> luns) {
+    private RemapTarget(ServerConfig config, Options options, IscsiServer iscsi, LiveTargetDirectory directory,
+                        ExecutorService ioExecutor, Map<String, Map<Long, LunHandle>> luns,
+                        Map<String, TargetEntry> entries) {
         this.config = config;
+        this.options = options;
         this.iscsi = iscsi;
+        this.directory = directory;
         this.ioExecutor = ioExecutor;
         this.luns = luns;
+        this.entries = entries;
     }
 
     /** A builder for servers configured in code (memory, temporary-file and file LUNs). */
@@ -90,7 +102,7 @@ public final class RemapTarget implements AutoCloseable {
         IscsiServer server = null;
         try {
             Map<String, Map<Long, LunHandle>> luns = new LinkedHashMap<>();
-            List<TargetEntry> entries = new ArrayList<>();
+            Map<String, TargetEntry> entries = new LinkedHashMap<>();
             for (TargetConfig t : config.targets()) {
                 Map<Long, LunHandle> byLun = new LinkedHashMap<>();
                 List<LogicalUnit> units = new ArrayList<>();
@@ -101,13 +113,14 @@ public final class RemapTarget implements AutoCloseable {
                     units.add(h.logicalUnit());
                 }
                 luns.put(t.iqn(), Collections.unmodifiableMap(byLun));
-                entries.add(new TargetEntry(t.iqn(), t.alias(),
-                        new TargetCore(t.iqn(), units, io)));
+                entries.put(t.iqn(), new TargetEntry(t.iqn(), t.alias(), new TargetCore(t.iqn(), units, io)));
             }
+            LiveTargetDirectory directory = new LiveTargetDirectory(List.copyOf(entries.values()));
             IscsiSettings settings = IscsiSettings.defaults().toBuilder().portals(config.portals()).build();
-            server = new IscsiServer(settings, TargetDirectory.of(entries));
+            server = new IscsiServer(settings, directory);
             server.start();
-            RemapTarget rt = new RemapTarget(config, server, io, Collections.unmodifiableMap(luns));
+            RemapTarget rt = new RemapTarget(config, options, server, directory, io,
+                    Collections.unmodifiableMap(luns), entries);
             LOG.info("serving {} target(s) on {}", config.targets().size(), server.boundAddresses());
             return rt;
         } catch (IOException | ConfigException | RuntimeException e) {
@@ -190,28 +203,123 @@ public final class RemapTarget implements AutoCloseable {
         return iscsi.sessionCount();
     }
 
+    /**
+     * Applies {@code next} while serving (what SIGHUP does). Validates it against the running configuration and
+     * opens every new LUN before changing anything: if that fails, nothing changes and the exception says why
+     * (file, key and problem). Then adds the new targets and LUNs (other LUs of a target get REPORTED LUNS DATA HAS
+     * CHANGED), removes the ones no longer configured (their tasks are aborted, sessions to a removed target are
+     * closed, their storage is checkpointed and closed) and updates target aliases. LUNs whose configuration is
+     * unchanged keep serving without interruption.
+     *
+     * <p>Not applied, and refused: a change of portals (needs a restart), and a change to an existing LUN's
+     * settings (remove it in one reload and add it back in the next, or restart).
+     */
+    public ReloadReport reload(ServerConfig next) throws ConfigException, IOException {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("the server is closed");
+            }
+            ReloadPlan plan = ReloadPlan.of(config, next, luns);
+            Map<String, Map<Long, LunHandle>> opened = openAll(next, plan);
+            apply(next, plan, opened);
+            ReloadReport report = plan.report(next.source());
+            LOG.info("configuration reloaded from {}: {}", next.source(), report);
+            return report;
+        }
+    }
+
+    /** Opens the storage of every LUN the plan adds; on failure closes what it opened and rethrows. */
+    private Map<String, Map<Long, LunHandle>> openAll(ServerConfig next, ReloadPlan plan)
+            throws ConfigException, IOException {
+        Map<String, Map<Long, LunHandle>> opened = new LinkedHashMap<>();
+        try {
+            for (ReloadPlan.LunRef ref : plan.addedLuns()) {
+                LunHandle h = LunHandle.open(next.source(), ref.target(), ref.config(), options);
+                opened.computeIfAbsent(ref.target().iqn(), k -> new LinkedHashMap<>()).put(ref.lun(), h);
+            }
+            return opened;
+        } catch (IOException | ConfigException | RuntimeException e) {
+            opened.values().forEach(m -> m.values().forEach(LunHandle::closeQuietly));
+            throw e;
+        }
+    }
+
+    private void apply(ServerConfig next, ReloadPlan plan, Map<String, Map<Long, LunHandle>> opened) {
+        Map<String, Map<Long, LunHandle>> nextLuns = new LinkedHashMap<>();
+        Map<String, TargetEntry> nextEntries = new LinkedHashMap<>();
+        List<LunHandle> toClose = new ArrayList<>();
+        for (TargetConfig t : next.targets()) {
+            Map<Long, LunHandle> added = opened.getOrDefault(t.iqn(), Map.of());
+            TargetEntry old = entries.get(t.iqn());
+            if (old == null) {
+                List<LogicalUnit> units = added.values().stream().map(LunHandle::logicalUnit).toList();
+                nextEntries.put(t.iqn(), new TargetEntry(t.iqn(), t.alias(),
+                        new TargetCore(t.iqn(), units, ioExecutor)));
+                nextLuns.put(t.iqn(), Collections.unmodifiableMap(new LinkedHashMap<>(added)));
+                continue;
+            }
+            TargetCore core = (TargetCore) old.core();
+            Map<Long, LunHandle> byLun = new java.util.TreeMap<>(luns.get(t.iqn()));
+            for (LunHandle h : added.values()) {
+                core.addLogicalUnit(h.logicalUnit());
+                byLun.put(h.lun(), h);
+            }
+            for (ReloadPlan.LunRef gone : plan.removedLuns()) {
+                if (gone.target().iqn().equals(t.iqn())) {
+                    core.removeLogicalUnit(gone.lun());
+                    toClose.add(byLun.remove(gone.lun()));
+                }
+            }
+            String alias = t.alias() == null ? "" : t.alias();
+            nextEntries.put(t.iqn(), alias.equals(old.alias()) ? old : new TargetEntry(t.iqn(), alias, core));
+            nextLuns.put(t.iqn(), Collections.unmodifiableMap(new LinkedHashMap<>(byLun)));
+        }
+        directory.replace(List.copyOf(nextEntries.values()));
+        Map<String, TargetEntry> removedTargets = new LinkedHashMap<>(entries);
+        removedTargets.keySet().removeAll(nextEntries.keySet());
+        Map<String, Map<Long, LunHandle>> previous = luns;
+        entries = nextEntries;
+        luns = Collections.unmodifiableMap(nextLuns);
+        config = next;
+        for (Map.Entry<String, TargetEntry> e : removedTargets.entrySet()) {
+            for (Session s : iscsi.sessions()) {
+                if (!s.discovery() && s.target() != null && s.target().iqn().equals(e.getKey())) {
+                    s.close("target " + e.getKey() + " removed by a configuration reload");
+                }
+            }
+            TargetCore core = (TargetCore) e.getValue().core();
+            for (LunHandle h : previous.get(e.getKey()).values()) {
+                core.removeLogicalUnit(h.lun());
+                toClose.add(h);
+            }
+        }
+        for (LunHandle h : toClose) {
+            h.closeQuietly();
+        }
+    }
+
     /** Stops serving and closes every LUN (checkpointing remap metadata). Idempotent. */
     @Override
     public void close() {
-        synchronized (closeLock) {
+        synchronized (lifecycle) {
             if (closed) {
                 return;
             }
             closed = true;
-        }
-        iscsi.close();
-        ioExecutor.shutdown();
-        try {
-            if (!ioExecutor.awaitTermination(30, TimeUnit.SECONDS)) {
+            iscsi.close();
+            ioExecutor.shutdown();
+            try {
+                if (!ioExecutor.awaitTermination(30, TimeUnit.SECONDS)) {
+                    ioExecutor.shutdownNow();
+                }
+            } catch (InterruptedException e) {
                 ioExecutor.shutdownNow();
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            ioExecutor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
-        for (Map<Long, LunHandle> m : luns.values()) {
-            for (LunHandle h : m.values()) {
-                h.closeQuietly();
+            for (Map<Long, LunHandle> m : luns.values()) {
+                for (LunHandle h : m.values()) {
+                    h.closeQuietly();
+                }
             }
         }
         for (java.nio.file.Path p : deleteOnClose) {

@@ -18,9 +18,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code remap-target serve}: starts the target and serves until Ctrl-C or SIGTERM. */
+/**
+ * {@code remap-target serve}: starts the target and serves until Ctrl-C or SIGTERM. With {@code --config}, SIGHUP
+ * re-reads the file and applies it ({@link RemapTarget#reload}); a file that does not load, or a change that cannot
+ * be applied while serving, is refused with the reason logged and the running configuration kept.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve iSCSI targets until interrupted (Ctrl-C or SIGTERM shut down cleanly).",
+        description = {"Serve iSCSI targets until interrupted (Ctrl-C or SIGTERM shut down cleanly; SIGHUP reloads "
+                + "the --config file: added LUNs and targets appear, removed ones go away, unchanged ones keep "
+                + "serving).",
                 "Without --config: target " + ServerConfig.DEMO_IQN + ", LUN 0 = a 1 GiB sparse remapped LUN "
                         + "created under --data-dir on first start."})
 final class ServeCommand implements Callable<Integer> {
@@ -114,10 +120,15 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         AdminServer adminToClose = adminServer;
+        InetSocketAddress portalOverride = listen == null ? null : parseListen(listen);
+        ReloadOnHangup hangup = ReloadOnHangup.install(() -> reload(server, portalOverride));
 
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             LOG.info("shutting down");
+            if (hangup != null) {
+                hangup.close();
+            }
             if (adminToClose != null) {
                 adminToClose.close();
             }
@@ -138,6 +149,29 @@ final class ServeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** One SIGHUP: re-read the configuration file and apply it, or log why not and keep serving the old one. */
+    private void reload(RemapTarget server, InetSocketAddress portalOverride) {
+        if (config == null) {
+            LOG.warn("SIGHUP: serving the built-in default (no --config FILE), nothing to reload");
+            return;
+        }
+        LOG.info("SIGHUP: reloading {}", config);
+        try {
+            ServerConfig next = new ConfigLoader().load(config);
+            if (portalOverride != null) {
+                next = next.withPortal(portalOverride);
+            }
+            server.reload(next);
+        } catch (ConfigException e) {
+            LOG.error("configuration reload refused, still serving the previous configuration: {}", e.getMessage());
+        } catch (java.io.IOException e) {
+            LOG.error("configuration reload refused, still serving the previous configuration: {}: {}", config,
+                    e.getMessage());
+        } catch (IllegalStateException e) {
+            LOG.warn("configuration reload skipped: {}", e.getMessage());
+        }
     }
 
     private static void printBanner(PrintWriter out, RemapTarget server, ServerConfig cfg) {
