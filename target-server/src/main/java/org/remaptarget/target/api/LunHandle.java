@@ -225,7 +225,7 @@ public final class LunHandle {
             if (scrubThread != null && scrubThread.isAlive()) {
                 return scrubber.progress();
             }
-            Scrubber s = new Scrubber(v.device(), TimeSource.system(), blocksPerSecond, 256);
+            Scrubber s = new Scrubber(v.maintenance(), TimeSource.system(), blocksPerSecond, 256);
             Thread t = new Thread(() -> {
                 try {
                     s.run();
