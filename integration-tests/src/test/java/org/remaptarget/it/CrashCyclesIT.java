@@ -24,9 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The server as a separate JVM ({@code java -jar remap-target.jar serve --config ...}) killed with SIGKILL in the
  * middle of a qemu-io write workload over blocks that fail (fault rules added through the admin API and the
- * {@code remap-target fault add} command), twenty times. After every crash: the metadata opens cleanly
- * ({@code remap-target lun inspect}: no repair needed) and the server restarts; every write qemu-io reported done
- * reads back, every remap seen before is still there, and the metadata generation never goes back.
+ * {@code remap-target fault add} command), twenty times. After every crash the server restarts on its metadata
+ * (every fourth crash also {@code remap-target lun inspect} offline: no repair needed, every remap listed); every
+ * write qemu-io reported done reads back, every remap seen before is still there, and the metadata generation never
+ * goes back. The whole run takes about 1.5 minutes on 2 cores.
  *
  * <p>Each cycle writes a fresh 1 MiB region (so a write cut by the crash, which may or may not have landed, is
  * never compared), and kills the server after a cycle-dependent number of acknowledged writes: early, around and
@@ -99,10 +100,15 @@ class CrashCyclesIT {
             long faultB = (base + secondFaulted * 65536L) / 512 + 33;
             server.post("v1/luns/" + IQN + "/0/faults", Map.of("op", "write", "lba", Long.toString(faultA),
                     "outcome", "medium-error"));
-            Tools.Result add = Tools.run(60, Cli.command("fault", "add", "--admin", server.adminAddress(),
-                    "--token-file", server.tokenFile().toString(), "--op", "write", "--lba", Long.toString(faultB),
-                    "--outcome", "medium-error"));
-            assertTrue(add.ok(), context + ": remap-target fault add: " + add.output());
+            if (cycle % 2 == 0) {   // the operator's command (a JVM start each, so every other cycle)
+                Tools.Result add = Tools.run(60, Cli.command("fault", "add", "--admin", server.adminAddress(),
+                        "--token-file", server.tokenFile().toString(), "--op", "write", "--lba",
+                        Long.toString(faultB), "--outcome", "medium-error"));
+                assertTrue(add.ok(), context + ": remap-target fault add: " + add.output());
+            } else {
+                server.post("v1/luns/" + IQN + "/0/faults", Map.of("op", "write", "lba", Long.toString(faultB),
+                        "outcome", "medium-error"));
+            }
 
             List<String> commands = new ArrayList<>();
             Map<Long, Integer> issued = new LinkedHashMap<>();
@@ -136,7 +142,11 @@ class CrashCyclesIT {
                 killedWithFaultedWriteDone++;
             }
 
-            // after the crash, before the restart: the metadata opens cleanly from the file alone
+            // after the crash, before the restart: the metadata opens cleanly from the file alone (checked offline
+            // every fourth cycle; every restart checks it too, by serving)
+            if (cycle % 4 != 3) {
+                continue;
+            }
             Tools.Result inspect = Tools.run(60, Cli.command("lun", "inspect", "--list", lun.toString()));
             assertEquals(0, inspect.exitCode(), context + ": lun inspect:\n" + inspect.output());
             assertFalse(inspect.output().contains("would repair"), context + ":\n" + inspect.output());

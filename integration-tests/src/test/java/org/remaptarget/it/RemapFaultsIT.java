@@ -226,4 +226,36 @@ class RemapFaultsIT {
         assertTrue(status.ok(), status.output());
         assertTrue(status.output().matches("(?s).*\"health\"\\s*:\\s*\"FAILED\".*"), status.output());
     }
+
+    @Test
+    void withTheSparesUsedUpLogSenseInformationalExceptionsPageReportsFailurePredicted() throws Exception {
+        server = TestTargets.start(dir, SIZE, false, 4L * BLOCK);
+        try (ScsiProbe p = ScsiProbe.connect(server.addresses().get(0), TestTargets.IQN, 0)) {
+            TestInitiator.Reply before = p.logSense(0, 0x2f);
+            org.junit.jupiter.api.Assumptions.assumeFalse("05/20/00".equals(before.senseCode()),
+                    "LOG SENSE is not implemented in this build (the wt-ops branch brings it)");
+            assertEquals(0, before.status(), before.senseCode());
+            assertEquals(0, informationalExceptionAsc(before.data()), "no exception while spares are left");
+            long spares = volume().stats().sparesTotal();
+            for (long i = 0; i < spares; i++) {
+                volume().remapNow(100 + i);
+            }
+            assertEquals(Health.FAILED, volume().health());
+            TestInitiator.Reply after = p.logSense(0, 0x2f);
+            assertEquals(0x5d, informationalExceptionAsc(after.data()),
+                    "INFORMATIONAL EXCEPTION ADDITIONAL SENSE CODE 5Dh (failure prediction threshold exceeded)");
+        }
+    }
+
+    /** The IE ASC of parameter 0000h of LOG SENSE page 2Fh. */
+    private static int informationalExceptionAsc(byte[] page) {
+        assertEquals(0x2f, page[0] & 0x3f, "page code");
+        int end = 4 + (((page[2] & 0xff) << 8) | (page[3] & 0xff));
+        for (int off = 4; off + 4 <= Math.min(end, page.length); off += 4 + (page[off + 3] & 0xff)) {
+            if (page[off] == 0 && page[off + 1] == 0) {
+                return page[off + 4] & 0xff;
+            }
+        }
+        throw new AssertionError("no parameter 0000h in page 2Fh");
+    }
 }

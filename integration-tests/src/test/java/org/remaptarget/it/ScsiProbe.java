@@ -61,6 +61,15 @@ final class ScsiProbe implements AutoCloseable {
         return out;
     }
 
+    /** LOG SENSE of {@code page} (subpage 0), cumulative values. */
+    TestInitiator.Reply logSense(long lun, int page) throws IOException {
+        byte[] cdb = new byte[10];
+        cdb[0] = 0x4d;
+        cdb[2] = (byte) (0x40 | (page & 0x3f));
+        ByteBuffer.wrap(cdb).putShort(7, (short) 4096);
+        return initiator.execute(lun, cdb, 4096, null, TIMEOUT_MILLIS);
+    }
+
     /** READ (10) of {@code blocks} 512-byte blocks at {@code lba}. */
     TestInitiator.Reply read(long lun, long lba, int blocks) throws IOException {
         return initiator.execute(lun, TestInitiator.read10(lba, blocks), blocks * 512, null, TIMEOUT_MILLIS);

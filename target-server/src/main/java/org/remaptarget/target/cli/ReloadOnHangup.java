@@ -23,7 +23,7 @@ final class ReloadOnHangup implements AutoCloseable {
     private final ExecutorService worker;
     private final AtomicBoolean queued = new AtomicBoolean();
 
-    private ReloadOnHangup(Runnable reload) {
+    ReloadOnHangup(Runnable reload) {
         this.reload = reload;
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "config-reload");
