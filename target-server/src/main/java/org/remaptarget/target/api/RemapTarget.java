@@ -14,6 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.remaptarget.target.auth.MaskedScsiCore;
+import org.remaptarget.target.auth.SecurityPolicy;
+import org.remaptarget.target.login.Authenticator;
+import org.remaptarget.target.scsi.ScsiCore;
+import java.util.function.UnaryOperator;
 import org.remaptarget.target.config.ConfigException;
 import org.remaptarget.target.config.LunConfig;
 import org.remaptarget.target.config.ServerConfig;
@@ -85,6 +90,16 @@ public final class RemapTarget implements AutoCloseable {
      * server. On any failure everything opened so far is closed again.
      */
     public static RemapTarget start(ServerConfig config, Options options) throws IOException, ConfigException {
+        return start(config, options, null, b -> b);
+    }
+
+    /**
+     * As {@link #start(ServerConfig, Options)} with access control and limits: {@code security} authenticates and
+     * authorizes every login (null: open access; a {@link SecurityPolicy} also masks LUNs per initiator), and
+     * {@code limits} adjusts the iSCSI settings (sessions, connections, timeouts, window, segment lengths).
+     */
+    public static RemapTarget start(ServerConfig config, Options options, Authenticator security,
+                                    UnaryOperator<IscsiSettings.Builder> limits) throws IOException, ConfigException {
         ExecutorService io = Executors.newFixedThreadPool(options.ioThreads(), named("scsi-io"));
         List<LunHandle> opened = new ArrayList<>();
         IscsiServer server = null;
@@ -101,11 +116,17 @@ public final class RemapTarget implements AutoCloseable {
                     units.add(h.logicalUnit());
                 }
                 luns.put(t.iqn(), Collections.unmodifiableMap(byLun));
-                entries.add(new TargetEntry(t.iqn(), t.alias(),
-                        new TargetCore(t.iqn(), units, io)));
+                ScsiCore core = new TargetCore(t.iqn(), units, io);
+                if (security instanceof SecurityPolicy policy && !policy.access(t.iqn()).lunMasks().isEmpty()) {
+                    String iqn = t.iqn();
+                    core = new MaskedScsiCore(core, (initiator, lun) -> policy.lunVisible(iqn, initiator, lun));
+                }
+                entries.add(new TargetEntry(t.iqn(), t.alias(), core));
             }
-            IscsiSettings settings = IscsiSettings.defaults().toBuilder().portals(config.portals()).build();
-            server = new IscsiServer(settings, TargetDirectory.of(entries));
+            IscsiSettings settings = limits.apply(IscsiSettings.defaults().toBuilder()).portals(config.portals())
+                    .build();
+            server = new IscsiServer(settings, TargetDirectory.of(entries),
+                    security == null ? Authenticator.none() : security);
             server.start();
             RemapTarget rt = new RemapTarget(config, server, io, Collections.unmodifiableMap(luns));
             LOG.info("serving {} target(s) on {}", config.targets().size(), server.boundAddresses());
