@@ -19,6 +19,9 @@ import org.remaptarget.target.auth.SecurityPolicy;
 import org.remaptarget.target.login.Authenticator;
 import org.remaptarget.target.scsi.ScsiCore;
 import java.util.function.UnaryOperator;
+import java.security.SecureRandom;
+import java.time.Duration;
+import org.remaptarget.target.config.LimitsConfig;
 import org.remaptarget.target.config.ConfigException;
 import org.remaptarget.target.config.LunConfig;
 import org.remaptarget.target.config.ServerConfig;
@@ -90,7 +93,38 @@ public final class RemapTarget implements AutoCloseable {
      * server. On any failure everything opened so far is closed again.
      */
     public static RemapTarget start(ServerConfig config, Options options) throws IOException, ConfigException {
-        return start(config, options, null, b -> b);
+        Authenticator security = SecurityPolicy.configured(config)
+                ? SecurityPolicy.fromConfig(config, new SecureRandom()) : null;
+        return start(config, options, security, b -> applyLimits(config.security().limits(), b));
+    }
+
+    /** The configured {@code limits:} applied over the built-in settings. */
+    public static IscsiSettings.Builder applyLimits(LimitsConfig l, IscsiSettings.Builder b) {
+        IscsiSettings cur = b.build();
+        if (l.maxSessions() != null) {
+            b.maxSessions(l.maxSessions());
+        }
+        if (l.maxSessionsPerTarget() != null) {
+            b.maxSessionsPerTarget(l.maxSessionsPerTarget());
+        }
+        if (l.commandWindow() != null) {
+            b.commandWindow(l.commandWindow());
+        }
+        if (l.maxRecvDataSegmentLength() != null) {
+            b.maxRecvDataSegmentLength(l.maxRecvDataSegmentLength());
+        }
+        if (l.loginTimeoutSeconds() != null) {
+            b.loginTimeout(Duration.ofSeconds(l.loginTimeoutSeconds()));
+        }
+        if (l.nopInIntervalSeconds() != null || l.nopInTimeoutSeconds() != null) {
+            b.nopIn(l.nopInIntervalSeconds() == null ? cur.nopInInterval()
+                            : Duration.ofSeconds(l.nopInIntervalSeconds()),
+                    l.nopInTimeoutSeconds() == null ? cur.nopInTimeout() : Duration.ofSeconds(l.nopInTimeoutSeconds()));
+        }
+        if (l.maxWriteBufferBytes() != null) {
+            b.maxWriteBufferBytes(l.maxWriteBufferBytes());
+        }
+        return b;
     }
 
     /**

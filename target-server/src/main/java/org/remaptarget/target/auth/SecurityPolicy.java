@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.remaptarget.target.config.AccessConfig;
+import org.remaptarget.target.config.ChapCredential;
+import org.remaptarget.target.config.ServerConfig;
+import org.remaptarget.target.config.TargetConfig;
 import org.remaptarget.target.login.Authenticator;
 import org.remaptarget.target.login.LoginIdentity;
 import org.remaptarget.target.login.LoginStatus;
@@ -45,6 +49,38 @@ public final class SecurityPolicy implements Authenticator {
         if (this.algorithms.isEmpty()) {
             throw new IllegalArgumentException("at least one CHAP algorithm is needed");
         }
+    }
+
+    /**
+     * The policy a configuration describes. Every CHAP secret and CIDR was validated by the config loader;
+     * {@link IllegalArgumentException} here means a programmatic config bypassed it.
+     */
+    public static SecurityPolicy fromConfig(ServerConfig config, SecureRandom random) {
+        Map<String, TargetAccess> targets = new java.util.HashMap<>();
+        for (TargetConfig t : config.targets()) {
+            targets.put(t.iqn(), access(t.access()));
+        }
+        return new SecurityPolicy(targets, access(config.security().discovery()),
+                config.security().chapAllowMd5() ? withMd5() : DEFAULT_ALGORITHMS, random);
+    }
+
+    /** Whether a configuration asks for any authentication or access control at all. */
+    public static boolean configured(ServerConfig config) {
+        if (!config.security().discovery().equals(AccessConfig.OPEN)) {
+            return true;
+        }
+        return config.targets().stream().anyMatch(t -> !t.access().equals(AccessConfig.OPEN));
+    }
+
+    private static TargetAccess access(AccessConfig c) {
+        java.util.Map<String, java.util.Set<Long>> masks = new java.util.HashMap<>();
+        c.lunMasks().forEach((k, v) -> masks.put(k, java.util.Set.copyOf(v)));
+        return new TargetAccess(secret(c.chap()), secret(c.mutualChap()), java.util.Set.copyOf(c.allowedInitiators()),
+                c.allowedNetworks().stream().map(Cidr::parse).toList(), masks);
+    }
+
+    private static ChapSecret secret(ChapCredential c) {
+        return c == null ? null : new ChapSecret(c.user(), c.secret());
     }
 
     /** Everything open: no CHAP, no ACL. */
