@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import org.remaptarget.remap.device.BlockDevice;
 import org.remaptarget.remap.device.MediumErrorException;
 import org.remaptarget.remap.device.ReallocationFailedException;
+import org.remaptarget.remap.engine.ReadRecovery;
 import org.remaptarget.remap.engine.RemappingBlockDevice;
 import org.remaptarget.target.scsi.ScsiFailure;
 import org.remaptarget.target.scsi.SenseReason;
@@ -18,8 +19,9 @@ import org.remaptarget.target.scsi.SenseReason;
  * <li>any other {@link IOException} → HARDWARE ERROR 44/00 on reads, MEDIUM ERROR 0C/00 on writes and flushes;</li>
  * <li>{@link IllegalArgumentException} (a range the caller failed to check) → 21/00.</li>
  * </ul>
- * Over a {@link RemappingBlockDevice} it also reports reallocated writes, applies the error recovery page (AWRE,
- * read retries) and reassigns blocks; over any other device those are the interface's defaults.
+ * Over a {@link RemappingBlockDevice} it also reports recovered errors (a write moved to a spare → 0C/01; a read
+ * that needed retries → 17/01, or 17/06 when ARRE then moved the block), applies the error recovery page (AWRE,
+ * ARRE, read retries) and reassigns blocks; over any other device those are the interface's defaults.
  * Stateless apart from the device; no locks (the device is thread-safe).
  */
 public final class DeviceBackend implements BlockBackend {
@@ -58,16 +60,35 @@ public final class DeviceBackend implements BlockBackend {
     }
 
     @Override
-    public long writeReallocating(long lba, int blocks, byte[] src, int off, boolean fua) throws ScsiFailure {
+    public RecoveredError writeRecovering(long lba, int blocks, byte[] src, int off, boolean fua)
+            throws ScsiFailure {
         if (remap == null) {
             write(lba, blocks, src, off, fua);
-            return NOT_REALLOCATED;
+            return null;
         }
         try {
             long moved = remap.writeReporting(lba, ByteBuffer.wrap(src, off, blocks * blockSize), fua);
-            return moved < 0 ? NOT_REALLOCATED : moved;
+            return moved < 0 ? null
+                    : new RecoveredError(SenseReason.WRITE_ERROR_RECOVERED_WITH_AUTO_REALLOCATION, moved);
         } catch (IOException e) {
             throw map(e, true);
+        } catch (IllegalArgumentException e) {
+            throw ScsiFailure.of(SenseReason.LBA_OUT_OF_RANGE);
+        }
+    }
+
+    @Override
+    public RecoveredError readRecovering(long lba, int blocks, byte[] dst, int off) throws ScsiFailure {
+        if (remap == null) {
+            read(lba, blocks, dst, off);
+            return null;
+        }
+        try {
+            ReadRecovery r = remap.readReporting(lba, ByteBuffer.wrap(dst, off, blocks * blockSize));
+            return r == null ? null : new RecoveredError(r.reallocated()
+                    ? SenseReason.RECOVERED_DATA_AUTO_REALLOCATED : SenseReason.RECOVERED_DATA_WITH_RETRIES, r.lba());
+        } catch (IOException e) {
+            throw map(e, false);
         } catch (IllegalArgumentException e) {
             throw ScsiFailure.of(SenseReason.LBA_OUT_OF_RANGE);
         }
@@ -80,6 +101,7 @@ public final class DeviceBackend implements BlockBackend {
     public void applyErrorRecovery(boolean autoReallocateOnWrite, boolean autoReallocateOnRead, int readRetries) {
         if (remap != null) {
             remap.setAutoReallocateOnWrite(autoReallocateOnWrite);
+            remap.setAutoReallocateOnRead(autoReallocateOnRead);
             remap.setReadRetries(Math.max(0, Math.min(MAX_READ_RETRIES, readRetries)));
         }
     }
