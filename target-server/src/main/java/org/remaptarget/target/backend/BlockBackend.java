@@ -85,9 +85,19 @@ public interface BlockBackend extends AutoCloseable {
         throw ScsiFailure.of(SenseReason.NO_DEFECT_SPARE_LOCATION_AVAILABLE);
     }
 
-    /** The storage's error-recovery and spare counters for the log pages, or null when it keeps none. */
+    /**
+     * The storage's error-recovery and spare counters for the log pages (cumulative ones counted from the last
+     * {@link #resetCounters()}), or null when it keeps none.
+     */
     default StorageCounters counters() {
         return null;
+    }
+
+    /**
+     * LOG SELECT's reset: the cumulative read counters (when {@code reads}) and write counters (when
+     * {@code writes}) start again from zero.
+     */
+    default void resetCounters(boolean reads, boolean writes) {
     }
 
     /** Releases the storage. */

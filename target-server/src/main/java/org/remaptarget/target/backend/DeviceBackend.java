@@ -2,6 +2,7 @@ package org.remaptarget.target.backend;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicReference;
 import org.remaptarget.remap.device.BlockDevice;
 import org.remaptarget.remap.device.MediumErrorException;
 import org.remaptarget.remap.device.ReallocationFailedException;
@@ -22,7 +23,8 @@ import org.remaptarget.target.scsi.SenseReason;
  * Over a {@link RemappingBlockDevice} it also reports recovered errors (a write moved to a spare → 0C/01; a read
  * that needed retries → 17/01, or 17/06 when ARRE then moved the block), applies the error recovery page (AWRE,
  * ARRE, read retries) and reassigns blocks; over any other device those are the interface's defaults.
- * Stateless apart from the device; no locks (the device is thread-safe).
+ * State: the device and the counter baseline of the last LOG SELECT reset (an atomic reference); no locks (the
+ * device is thread-safe).
  */
 public final class DeviceBackend implements BlockBackend {
     private static final int SAME_CHUNK = 1 << 20;
@@ -31,6 +33,8 @@ public final class DeviceBackend implements BlockBackend {
     private final int blockSize;
     private final BackendHealth health;
     private final RemappingBlockDevice remap; // the device when it remaps, else null
+    /** Counters at the last LOG SELECT reset (null: never reset); the log pages show the difference. */
+    private final AtomicReference<StorageCounters> counterBaseline = new AtomicReference<>();
 
     public DeviceBackend(BlockDevice device) {
         this(device, BackendHealth.NONE);
@@ -56,7 +60,16 @@ public final class DeviceBackend implements BlockBackend {
 
     @Override
     public StorageCounters counters() {
-        return health.counters();
+        StorageCounters now = health.counters();
+        return now == null ? null : now.since(counterBaseline.get());
+    }
+
+    @Override
+    public void resetCounters(boolean reads, boolean writes) {
+        StorageCounters now = health.counters();
+        if (now != null) {
+            counterBaseline.updateAndGet(old -> StorageCounters.rebase(old, now, reads, writes));
+        }
     }
 
     @Override

@@ -466,6 +466,23 @@ class RemapOutcomesScsiTest {
     }
 
     @Test
+    void logSelectResetOfTheWriteErrorPageZeroesTheWriteCountersOnly() throws IOException {
+        open(8, 80);
+        failWrites(20);
+        assertGood(write(20, pattern(1, 18)));
+        assertGood(write(0, pattern(2, 18)));
+        read(0, 2);
+        assertGood(run(cdb(0x4C, 0x02, 0x40 | 0x02, 0, 0, 0, 0, 0, 0, 0)));
+        byte[] w = logPage(0x02);
+        assertEquals(0, counter(w, 0x0003), "reallocations counted again from zero");
+        assertEquals(0, counter(w, 0x0005), "bytes written counted again from zero");
+        assertEquals(2L * BS, counter(logPage(0x03), 0x0005), "the read counters are kept");
+        assertEquals(1, counter(logPage(0x30), 0x0000), "gauges are not counters: still one block remapped");
+        assertGood(write(0, pattern(1, 19)));
+        assertEquals(BS, counter(logPage(0x02), 0x0005));
+    }
+
+    @Test
     void remapLogPageReportsRemappedPendingSparesAndHealth() throws IOException {
         open(4, 50);
         failWrites(1);
