@@ -87,7 +87,7 @@ public interface BlockBackend extends AutoCloseable {
 
     /**
      * The storage's error-recovery and spare counters for the log pages (cumulative ones counted from the last
-     * {@link #resetCounters()}), or null when it keeps none.
+     * {@link #resetCounters(boolean, boolean)}), or null when it keeps none.
      */
     default StorageCounters counters() {
         return null;
