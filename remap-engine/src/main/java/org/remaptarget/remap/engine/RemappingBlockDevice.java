@@ -46,6 +46,7 @@ public final class RemappingBlockDevice implements BlockDevice {
     private final RemapState state;
     private final RemapTable table;
     private final Object optionsLock = new Object();
+    private volatile VolumeMaintenance maintenance; // for ARRE's manual remaps; made on first use
     private volatile EngineOptions options;
     private final EngineCounters counters;
     private final Reallocator realloc;
@@ -91,6 +92,15 @@ public final class RemappingBlockDevice implements BlockDevice {
 
     @Override
     public void read(long lba, ByteBuffer dst) throws IOException {
+        readReporting(lba, dst);
+    }
+
+    /**
+     * Reads like {@link #read} and reports whether a block needed retries: null when every block read at the
+     * first attempt (the common case allocates nothing), else the highest recovered block and whether automatic
+     * read reallocation moved it to a spare. The data returned is the data read either way.
+     */
+    public ReadRecovery readReporting(long lba, ByteBuffer dst) throws IOException {
         int n = blocksIn(dst);
         checkRange(lba, n);
         counters.reads.increment();
@@ -99,12 +109,12 @@ public final class RemappingBlockDevice implements BlockDevice {
         if (table.size() == 0) {
             try {
                 data.read(lba, dst); // the common case: nothing remapped, one call, no copies
-                return;
+                return null;
             } catch (IOException e) {
                 dst.position(start);
-                locatePrimaryFailure(lba, n, dst.slice(), e);
+                ReadRecovery r = locatePrimaryFailure(lba, n, dst.slice(), e);
                 dst.position(start + n * bs);
-                return;
+                return r;
             }
         }
         if (n == 1) {
@@ -112,15 +122,17 @@ public final class RemappingBlockDevice implements BlockDevice {
             BlockDevice dev = s == RemapTable.NOT_MAPPED ? data : spare;
             try {
                 dev.read(s == RemapTable.NOT_MAPPED ? lba : s, dst); // one lookup, one call, no copies
-                return;
+                return null;
             } catch (IOException e) {
                 dst.position(start);
-                readBlockWithRetries(dev, s == RemapTable.NOT_MAPPED ? lba : s, lba, dst.slice(), 1, s);
+                ReadRecovery r = readBlockWithRetries(dev, s == RemapTable.NOT_MAPPED ? lba : s, lba, dst.slice(),
+                        1, s);
                 dst.position(start + bs);
-                return;
+                return r;
             }
         }
         ByteBuffer buf = dst.slice();
+        ReadRecovery recovered = null;
         int i = 0;
         while (i < n) {
             long s = table.get(lba + i);
@@ -129,52 +141,65 @@ public final class RemappingBlockDevice implements BlockDevice {
                 while (j < n && table.get(lba + j) == RemapTable.NOT_MAPPED) {
                     j++;
                 }
-                readPrimary(lba + i, j - i, window(buf, i, j - i));
+                recovered = ReadRecovery.max(recovered, readPrimary(lba + i, j - i, window(buf, i, j - i)));
                 i = j;
             } else {
                 ByteBuffer one = window(buf, i, 1);
                 try {
                     spare.read(s, one.duplicate());
                 } catch (IOException e) {
-                    readBlockWithRetries(spare, s, lba + i, one, 1, s);
+                    recovered = ReadRecovery.max(recovered, readBlockWithRetries(spare, s, lba + i, one, 1, s));
                 }
                 i++;
             }
         }
         dst.position(start + n * bs);
+        return recovered;
     }
 
     private ByteBuffer window(ByteBuffer buf, int block, int blocks) {
         return buf.duplicate().position(block * bs).limit((block + blocks) * bs).slice();
     }
 
-    private void readPrimary(long lba, int n, ByteBuffer buf) throws IOException {
+    private ReadRecovery readPrimary(long lba, int n, ByteBuffer buf) throws IOException {
         try {
             data.read(lba, buf.duplicate());
+            return null;
         } catch (IOException e) {
-            locatePrimaryFailure(lba, n, buf, e);
+            return locatePrimaryFailure(lba, n, buf, e);
         }
     }
 
     /** After one failed read of {@code [lba, +n)}: retry (one block) or locate the failing block (several). */
-    private void locatePrimaryFailure(long lba, int n, ByteBuffer buf, IOException e) throws IOException {
+    private ReadRecovery locatePrimaryFailure(long lba, int n, ByteBuffer buf, IOException e) throws IOException {
         if (n == 1) {
-            readBlockWithRetries(data, lba, lba, buf, 1, RemapTable.NOT_MAPPED);
-            return;
+            return readBlockWithRetries(data, lba, lba, buf, 1, RemapTable.NOT_MAPPED);
         }
         LOG.debug("{}: read of [{}, +{}) failed ({}); locating the failing block", name, lba, n, e.toString());
+        ReadRecovery recovered = null;
         for (int i = 0; i < n; i++) {
-            readBlockWithRetries(data, lba + i, lba + i, window(buf, i, 1), 0, RemapTable.NOT_MAPPED);
+            recovered = ReadRecovery.max(recovered,
+                    readBlockWithRetries(data, lba + i, lba + i, window(buf, i, 1), 0, RemapTable.NOT_MAPPED));
         }
+        if (recovered == null) {
+            // every block read at once on the retry: the failure was transient and cannot be pinned to a block,
+            // so it is reported at the start of the run and nothing is moved
+            counters.readsRecovered.increment();
+            return new ReadRecovery(lba, false);
+        }
+        return recovered;
     }
 
     /**
      * Reads one block from {@code dev}; {@code used} attempts already failed. After {@code 1 + readRetries}
-     * failures in all, marks {@code lba} pending and throws a medium error naming it.
+     * failures in all, marks {@code lba} pending and throws a medium error naming it. A block read only on a retry
+     * is reported (and, with automatic read reallocation on, moved to a spare); a first-attempt success returns
+     * null.
      */
-    private void readBlockWithRetries(BlockDevice dev, long devLba, long lba, ByteBuffer one, int used,
-                                      long mappedTo) throws IOException {
-        int attempts = 1 + options.readRetries();
+    private ReadRecovery readBlockWithRetries(BlockDevice dev, long devLba, long lba, ByteBuffer one, int used,
+                                              long mappedTo) throws IOException {
+        EngineOptions o = options;
+        int attempts = 1 + o.readRetries();
         IOException last = null;
         for (int a = used; a < attempts; a++) {
             if (a > 0) {
@@ -183,10 +208,11 @@ public final class RemappingBlockDevice implements BlockDevice {
             }
             try {
                 dev.read(devLba, one.duplicate());
-                if (a > 0) {
-                    counters.readsRecovered.increment();
+                if (a == 0) {
+                    return null;
                 }
-                return;
+                counters.readsRecovered.increment();
+                return new ReadRecovery(lba, o.autoReallocateOnRead() && reallocateRecovered(lba, mappedTo));
             } catch (IOException e) {
                 last = e;
             }
@@ -448,6 +474,34 @@ public final class RemappingBlockDevice implements BlockDevice {
 
     // ------------------------------------------------------------------ for VolumeMaintenance
 
+    /**
+     * ARRE: moves a block that was readable only on a retry to a spare, unless it moved meanwhile. The copy is
+     * re-read under the fence and the block's lock ({@link VolumeMaintenance#remapNow}), never taken from the
+     * unlocked read, so a write acknowledged in between cannot be overtaken. Best effort: no spare left, or a
+     * re-read that fails (the block is then marked pending), leaves the read's own result alone. Returns true when
+     * it moved.
+     */
+    private boolean reallocateRecovered(long lba, long mappedTo) {
+        if (table.get(lba) != mappedTo) {
+            return false;
+        }
+        try {
+            return maintenance().remapNow(lba) >= 0;
+        } catch (IOException e) {
+            LOG.debug("{}: automatic read reallocation of LBA {} failed: {}", name, lba, e.toString());
+            return false;
+        }
+    }
+
+    private VolumeMaintenance maintenance() {
+        VolumeMaintenance m = maintenance;
+        if (m == null) {
+            m = new VolumeMaintenance(this);
+            maintenance = m;
+        }
+        return m;
+    }
+
     BlockDevice dataArea() {
         return data;
     }
@@ -480,6 +534,16 @@ public final class RemappingBlockDevice implements BlockDevice {
     public void setAutoReallocateOnWrite(boolean on) {
         synchronized (optionsLock) {
             options = options.withAutoReallocateOnWrite(on);
+        }
+    }
+
+    /**
+     * ARRE: on, a block that could be read only on a retry is moved to a spare at once. Takes effect for I/O that
+     * starts afterwards. Thread-safe.
+     */
+    public void setAutoReallocateOnRead(boolean on) {
+        synchronized (optionsLock) {
+            options = options.withAutoReallocateOnRead(on);
         }
     }
 

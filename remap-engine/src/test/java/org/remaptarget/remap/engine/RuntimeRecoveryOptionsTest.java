@@ -100,6 +100,72 @@ class RuntimeRecoveryOptionsTest {
         }
     }
 
+    private static FaultRule flakyRead(RemapVolume v, long lba, int failures) {
+        return FaultRule.of(FaultOp.READ, v.backingLbaOfData(lba), 1, new FaultOutcome.MediumError())
+                .withMaxFirings(failures);
+    }
+
+    @Test
+    void aBlockReadableOnlyOnARetryIsReportedAndStaysInPlaceWithoutArre() throws Exception {
+        try (RemapVolume v = Volumes.memory(100, 8)) {
+            v.device().write(30, pattern(4, 30), false);
+            v.faults().addRule(flakyRead(v, 32, 2)); // the 4-block read, then the block's own first attempt
+            ByteBuffer got = ByteBuffer.allocate(4 * Volumes.BS);
+            assertEquals(new ReadRecovery(32, false), v.device().readReporting(30, got));
+            assertEquals(pattern(4, 30), got.flip());
+            assertTrue(v.remaps().isEmpty());
+        }
+    }
+
+    @Test
+    void aMultiBlockReadThatFailedOnceAndThenReadBlockByBlockIsReportedAtItsFirstBlockAndNothingMoves()
+            throws Exception {
+        try (RemapVolume v = Volumes.memory(100, 8)) {
+            v.device().write(30, pattern(4, 32), false);
+            v.device().setAutoReallocateOnRead(true);
+            v.faults().addRule(flakyRead(v, 32, 1));
+            ByteBuffer got = ByteBuffer.allocate(4 * Volumes.BS);
+            assertEquals(new ReadRecovery(30, false), v.device().readReporting(30, got));
+            assertEquals(pattern(4, 32), got.flip());
+            assertTrue(v.remaps().isEmpty());
+        }
+    }
+
+    @Test
+    void aReadThatNeededNoRetryReportsNothing() throws Exception {
+        try (RemapVolume v = Volumes.memory(100, 8)) {
+            assertEquals(null, v.device().readReporting(0, ByteBuffer.allocate(8 * Volumes.BS)));
+        }
+    }
+
+    @Test
+    void withArreABlockReadableOnlyOnARetryMovesToASpareWithItsData() throws Exception {
+        try (RemapVolume v = Volumes.memory(100, 8)) {
+            v.device().write(30, pattern(4, 31), false);
+            v.device().setAutoReallocateOnRead(true);
+            v.faults().addRule(flakyRead(v, 33, 2));
+            ByteBuffer got = ByteBuffer.allocate(4 * Volumes.BS);
+            assertEquals(new ReadRecovery(33, true), v.device().readReporting(30, got));
+            assertEquals(List.of(new Remap(33, 0)), v.remaps());
+            v.faults().addRule(FaultRule.of(FaultOp.READ, v.backingLbaOfData(33), 1, new FaultOutcome.MediumError()));
+            assertEquals(pattern(4, 31), read(v.device(), 30, 4)); // the old place is dead: the spare answers
+        }
+    }
+
+    @Test
+    void withArreButNoSpareLeftTheRecoveredReadStillSucceedsWithoutMovingTheBlock() throws Exception {
+        try (RemapVolume v = Volumes.memory(100, 1)) {
+            v.remapNow(1);
+            v.device().write(50, pattern(1, 50), false);
+            v.device().setAutoReallocateOnRead(true);
+            v.faults().addRule(flakyRead(v, 50, 1));
+            ByteBuffer got = ByteBuffer.allocate(Volumes.BS);
+            assertEquals(new ReadRecovery(50, false), v.device().readReporting(50, got));
+            assertEquals(pattern(1, 50), got.flip());
+            assertEquals(List.of(new Remap(1, 0)), v.remaps());
+        }
+    }
+
     @Test
     void readRetriesOutsideTheEnginesRangeAreRefused() throws Exception {
         try (RemapVolume v = Volumes.memory(100, 8)) {

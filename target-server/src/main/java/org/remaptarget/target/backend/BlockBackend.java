@@ -46,18 +46,25 @@ public interface BlockBackend extends AutoCloseable {
         return null;
     }
 
-    /** {@link #writeReallocating} result when no block was moved to a spare. */
-    long NOT_REALLOCATED = -1;
+    /**
+     * Writes like {@link #write} and says whether the storage recovered the write by moving a block to a spare:
+     * null when nothing needed recovery (the common case allocates nothing), else 0C/01 naming the block (the
+     * highest one when several moved). The data is written either way. Storage that never reallocates just writes.
+     */
+    default RecoveredError writeRecovering(long lba, int blocks, byte[] src, int off, boolean fua)
+            throws ScsiFailure {
+        write(lba, blocks, src, off, fua);
+        return null;
+    }
 
     /**
-     * Writes like {@link #write} and says whether the storage recovered the write by reallocating a block (moving
-     * it to a spare): returns the highest such LBA, or {@link #NOT_REALLOCATED}. The data is written either way;
-     * the caller reports RECOVERED ERROR 0C/01 when the error recovery page's PER bit asks for it. Storage that
-     * never reallocates just writes.
+     * Reads like {@link #read} and says whether a block could be read only on a retry: null when not, else 17/01
+     * (recovered with retries) or 17/06 (recovered and moved to a spare) naming the block. Storage without retries
+     * just reads.
      */
-    default long writeReallocating(long lba, int blocks, byte[] src, int off, boolean fua) throws ScsiFailure {
-        write(lba, blocks, src, off, fua);
-        return NOT_REALLOCATED;
+    default RecoveredError readRecovering(long lba, int blocks, byte[] dst, int off) throws ScsiFailure {
+        read(lba, blocks, dst, off);
+        return null;
     }
 
     /**
@@ -78,9 +85,19 @@ public interface BlockBackend extends AutoCloseable {
         throw ScsiFailure.of(SenseReason.NO_DEFECT_SPARE_LOCATION_AVAILABLE);
     }
 
-    /** The storage's error-recovery and spare counters for the log pages, or null when it keeps none. */
+    /**
+     * The storage's error-recovery and spare counters for the log pages (cumulative ones counted from the last
+     * {@link #resetCounters(boolean, boolean)}), or null when it keeps none.
+     */
     default StorageCounters counters() {
         return null;
+    }
+
+    /**
+     * LOG SELECT's reset: the cumulative read counters (when {@code reads}) and write counters (when
+     * {@code writes}) start again from zero.
+     */
+    default void resetCounters(boolean reads, boolean writes) {
     }
 
     /** Releases the storage. */

@@ -27,4 +27,35 @@ public record StorageCounters(long readRetries, long readsRecovered, long readEr
     public static final int HEALTH_OK = 0;
     public static final int HEALTH_DEGRADED = 1;
     public static final int HEALTH_FAILED = 2;
+
+    /**
+     * These counters as seen from {@code baseline} (an earlier snapshot): the cumulative counters are differences
+     * (never negative), the gauges (remapped, pending, spares, health) stay as they are now.
+     */
+    public StorageCounters since(StorageCounters baseline) {
+        if (baseline == null) {
+            return this;
+        }
+        return new StorageCounters(d(readRetries, baseline.readRetries), d(readsRecovered, baseline.readsRecovered),
+                d(readErrors, baseline.readErrors), d(bytesRead, baseline.bytesRead),
+                d(writeRetries, baseline.writeRetries), d(writesReallocated, baseline.writesReallocated),
+                d(writeErrors, baseline.writeErrors), d(bytesWritten, baseline.bytesWritten), remapped, pending,
+                sparesUsed, sparesRetired, sparesTotal, health);
+    }
+
+    /**
+     * A baseline that takes the read counters (when {@code reads}) and the write counters (when {@code writes})
+     * from {@code now} and the others from this one (an earlier baseline, all zero when null).
+     */
+    static StorageCounters rebase(StorageCounters old, StorageCounters now, boolean reads, boolean writes) {
+        StorageCounters o = old != null ? old : new StorageCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        StorageCounters r = reads ? now : o;
+        StorageCounters w = writes ? now : o;
+        return new StorageCounters(r.readRetries, r.readsRecovered, r.readErrors, r.bytesRead, w.writeRetries,
+                w.writesReallocated, w.writeErrors, w.bytesWritten, 0, 0, 0, 0, 0, 0);
+    }
+
+    private static long d(long now, long then) {
+        return Math.max(0, now - then);
+    }
 }

@@ -1,5 +1,6 @@
 package org.remaptarget.target.scsi;
 
+import org.remaptarget.target.backend.RecoveredError;
 import org.remaptarget.target.lun.LogicalUnit;
 
 /**
@@ -125,16 +126,16 @@ public final class Command {
     }
 
     /**
-     * A command that completed after the storage recovered an error on its way (a write reallocated to a spare):
-     * when the read-write error recovery page's PER bit is set, CHECK CONDITION with the RECOVERED ERROR
-     * {@code reason} and {@code lba} in INFORMATION, keeping {@code completed}'s data and transfer length (SBC-3
-     * §4.13: the command did complete); otherwise {@code completed} unchanged.
+     * A command that completed after the storage recovered an error on its way (a write moved to a spare, a read
+     * that needed retries): when the read-write error recovery page's PER bit is set, CHECK CONDITION with the
+     * RECOVERED ERROR reason and the block in INFORMATION, keeping {@code completed}'s data and transfer length
+     * (the command did complete); otherwise, or when {@code recovered} is null, {@code completed} unchanged.
      */
-    public ScsiResult recovered(ScsiResult completed, SenseReason reason, long lba) {
-        if (lu == null || !lu.mode().per()) {
+    public ScsiResult recovered(ScsiResult completed, RecoveredError recovered) {
+        if (recovered == null || lu == null || !lu.mode().per()) {
             return completed;
         }
-        return withSense(completed, ScsiFailure.at(reason, lba));
+        return withSense(completed, ScsiFailure.at(recovered.reason(), recovered.lba()));
     }
 
     /**

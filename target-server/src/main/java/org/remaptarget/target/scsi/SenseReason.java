@@ -15,6 +15,10 @@ public enum SenseReason {
     FAILURE_PREDICTION_TEST_RECOVERED(0x1, 0x5D, 0xFF),
     /** A write error recovered by moving the block to a spare; reported only when PER is set (SBC-3 §6.4.7). */
     WRITE_ERROR_RECOVERED_WITH_AUTO_REALLOCATION(0x1, 0x0C, 0x01),
+    /** A read that succeeded only on a retry; reported only when PER is set. */
+    RECOVERED_DATA_WITH_RETRIES(0x1, 0x17, 0x01),
+    /** A read that succeeded only on a retry, after which ARRE moved the block to a spare (PER only). */
+    RECOVERED_DATA_AUTO_REALLOCATED(0x1, 0x17, 0x06),
     /** READ DEFECT DATA returned its list in another format than the one requested (SBC-3 §5.12). */
     DEFECT_LIST_NOT_FOUND_RECOVERED(0x1, 0x1C, 0x00),
     NOT_READY_INITIALIZING_COMMAND_REQUIRED(0x2, 0x04, 0x02),

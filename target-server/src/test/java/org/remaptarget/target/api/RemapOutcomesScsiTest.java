@@ -124,10 +124,14 @@ class RemapOutcomesScsiTest {
 
     /** MODE SELECT(6) of page 01h with AWRE, PER and the read retry count; ARRE on, write retry 3. */
     private void selectErrorRecovery(boolean awre, boolean per, int readRetries) {
+        selectErrorRecovery(awre, true, per, readRetries);
+    }
+
+    private void selectErrorRecovery(boolean awre, boolean arre, boolean per, int readRetries) {
         byte[] list = new byte[4 + 12];
         list[4] = 0x01;
         list[5] = 0x0A;
-        list[6] = (byte) ((awre ? 0x80 : 0) | 0x40 | (per ? 0x04 : 0));
+        list[6] = (byte) ((awre ? 0x80 : 0) | (arre ? 0x40 : 0) | (per ? 0x04 : 0));
         list[7] = (byte) readRetries;
         list[12] = 3;
         assertGood(run(cdb(0x15, 0x10, 0, 0, list.length, 0), list));
@@ -269,6 +273,47 @@ class RemapOutcomesScsiTest {
         assertSense(r, SenseReason.WRITE_ERROR_RECOVERED_WITH_AUTO_REALLOCATION);
         assertEquals(300, information(r));
         assertArrayEquals(pattern(1, 8), read(300, 1));
+    }
+
+    /** Fails the multi-block read and the block's own first attempt; its retry succeeds. */
+    private void flakyRead(long lba) {
+        volume.faults().addRule(FaultRule.of(FaultOp.READ, volume.backingLbaOfData(lba), 1,
+                new FaultOutcome.MediumError()).withMaxFirings(2));
+    }
+
+    @Test
+    void aReadRecoveredByARetryIsGoodWhenPerIsClear() throws IOException {
+        open(8, 80);
+        assertGood(write(400, pattern(4, 20)));
+        flakyRead(402);
+        assertArrayEquals(pattern(4, 20), read(400, 4));
+    }
+
+    @Test
+    void withPerSetAndArreClearAReadRecoveredByARetryReportsRecoveredError1701WithAllItsData() throws IOException {
+        open(8, 80);
+        selectErrorRecovery(true, false, true, 3);
+        assertGood(write(400, pattern(4, 21)));
+        flakyRead(402);
+        ScsiResult r = run(rw10(0x28, 400, 4));
+        assertSense(r, SenseReason.RECOVERED_DATA_WITH_RETRIES);
+        assertEquals(402, information(r));
+        assertArrayEquals(pattern(4, 21), Arrays.copyOf(r.dataIn(), r.dataInLength()));
+        assertTrue(volume.remaps().isEmpty());
+    }
+
+    @Test
+    void withArreTheDefaultAReadRecoveredByARetryMovesTheBlockAndReports1706WhenPerIsSet() throws IOException {
+        open(8, 80);
+        assertEquals(true, volume.device().options().autoReallocateOnRead(), "ARRE is on in the default page");
+        selectErrorRecovery(true, true, true, 3);
+        assertGood(write(400, pattern(4, 22)));
+        flakyRead(401);
+        ScsiResult r = run(rw10(0x28, 400, 4));
+        assertSense(r, SenseReason.RECOVERED_DATA_AUTO_REALLOCATED);
+        assertEquals(401, information(r));
+        assertEquals(List.of(new Remap(401, 0)), volume.remaps());
+        assertArrayEquals(pattern(4, 22), Arrays.copyOf(r.dataIn(), r.dataInLength()));
     }
 
     @Test
@@ -418,6 +463,23 @@ class RemapOutcomesScsiTest {
         assertEquals(1, counter(p, 0x0006), "uncorrected");
         assertEquals(3, counter(p, 0x0002), "rereads: the default three retries");
         assertTrue(counter(p, 0x0005) >= 4L * BS, "bytes processed");
+    }
+
+    @Test
+    void logSelectResetOfTheWriteErrorPageZeroesTheWriteCountersOnly() throws IOException {
+        open(8, 80);
+        failWrites(20);
+        assertGood(write(20, pattern(1, 18)));
+        assertGood(write(0, pattern(2, 18)));
+        read(0, 2);
+        assertGood(run(cdb(0x4C, 0x02, 0x40 | 0x02, 0, 0, 0, 0, 0, 0, 0)));
+        byte[] w = logPage(0x02);
+        assertEquals(0, counter(w, 0x0003), "reallocations counted again from zero");
+        assertEquals(0, counter(w, 0x0005), "bytes written counted again from zero");
+        assertEquals(2L * BS, counter(logPage(0x03), 0x0005), "the read counters are kept");
+        assertEquals(1, counter(logPage(0x30), 0x0000), "gauges are not counters: still one block remapped");
+        assertGood(write(0, pattern(1, 19)));
+        assertEquals(BS, counter(logPage(0x02), 0x0005));
     }
 
     @Test

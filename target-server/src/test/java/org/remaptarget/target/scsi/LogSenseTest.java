@@ -129,9 +129,44 @@ class LogSenseTest {
         assertEquals(84, d[3] & 0xff);
     }
 
+    static byte[] logSelect(int flags, int pc, int page, int subpage, int length) {
+        return cdb(0x4C, flags, (pc << 6) | page, subpage, 0, 0, 0, length >>> 8, length & 0xff, 0);
+    }
+
     @Test
-    void reportSupportedOpcodesListsLogSenseReassignBlocksAndBothReadDefectData() {
-        for (int op : new int[] {0x4D, 0x07, 0x37, 0xB7}) {
+    void logSelectResetWithoutParametersIsGoodEvenForStorageWithoutCounters() {
+        Harness.assertGood(h.run(logSelect(0x02, 1, 0, 0, 0)));
+        Harness.assertGood(h.run(logSelect(0, 3, 0x02, 0, 0)));
+    }
+
+    @Test
+    void logSelectWithTheSaveBitIsInvalidFieldInCdb() {
+        ScsiResult r = h.run(logSelect(0x03, 1, 0, 0, 0));
+        assertSense(r, SenseReason.INVALID_FIELD_IN_CDB);
+        assertArrayEquals(new int[] {1, 1, 0, 1}, fieldPointer(r));
+    }
+
+    @Test
+    void logSelectResetWithAParameterListIsInvalidFieldInCdbAtThePcrBit() {
+        ScsiResult r = h.run(logSelect(0x02, 1, 0, 0, 16), new byte[16]);
+        assertSense(r, SenseReason.INVALID_FIELD_IN_CDB);
+        assertArrayEquals(new int[] {1, 1, 1, 1}, fieldPointer(r));
+    }
+
+    @Test
+    void logSelectParametersAreNeverChangeable() {
+        ScsiResult r = h.run(logSelect(0, 1, 0x02, 0, 16), new byte[16]);
+        assertSense(r, SenseReason.INVALID_FIELD_IN_PARAMETER_LIST);
+    }
+
+    @Test
+    void logSelectOfAnUnimplementedPageIsInvalidFieldInCdb() {
+        assertSense(h.run(logSelect(0x02, 1, 0x0D, 0, 0)), SenseReason.INVALID_FIELD_IN_CDB);
+    }
+
+    @Test
+    void reportSupportedOpcodesListsTheLogCommandsReassignBlocksAndBothReadDefectData() {
+        for (int op : new int[] {0x4C, 0x4D, 0x07, 0x37, 0xB7}) {
             byte[] d = data(h.run(cdb(0xA3, 0x0C, 1, op, 0, 0, 0, 0, 1, 0, 0, 0)));
             assertEquals(3, d[1] & 0x07, "opcode " + Integer.toHexString(op) + " supported");
             assertEquals(op, d[4] & 0xff);

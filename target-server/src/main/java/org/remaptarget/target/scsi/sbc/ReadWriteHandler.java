@@ -1,12 +1,11 @@
 package org.remaptarget.target.scsi.sbc;
 
-import org.remaptarget.target.backend.BlockBackend;
+import org.remaptarget.target.backend.RecoveredError;
 import org.remaptarget.target.lun.LogicalUnit;
 import org.remaptarget.target.scsi.Command;
 import org.remaptarget.target.scsi.CommandHandler;
 import org.remaptarget.target.scsi.ScsiFailure;
 import org.remaptarget.target.scsi.ScsiResult;
-import org.remaptarget.target.scsi.SenseReason;
 
 /**
  * READ and WRITE (6), (10), (12), (16) (SBC-3 §5.11–5.16, §5.29–5.34). Checks, in order: protection fields (none
@@ -15,7 +14,8 @@ import org.remaptarget.target.scsi.SenseReason;
  * transport reports the overflow residual); extra data beyond the CDB's length is ignored.
  * A transfer length of 0 moves nothing (6-byte: 0 means 256). Reads land directly in the Data-In array. Writes are
  * durable before GOOD when FUA is set or the write cache is disabled. A write the storage recovered by moving a
- * block to a spare completes with GOOD, or with RECOVERED ERROR 0C/01 naming the block when PER is set. Stateless.
+ * block to a spare, or a read that needed retries, completes with GOOD, or, when PER is set, with RECOVERED ERROR
+ * (0C/01, 17/01 or 17/06) naming the block and with all its data. Stateless.
  */
 final class ReadWriteHandler implements CommandHandler {
     private final int cdbSize;
@@ -57,18 +57,17 @@ final class ReadWriteHandler implements CommandHandler {
             // residual tests want the command processed up to the data actually sent, never beyond it. Only
             // whole blocks are written; the transport reports the overflow residual from the CDB's length.
             int have = (int) Math.min(blocks, c.dataOutLength() / bs);
-            long moved = BlockBackend.NOT_REALLOCATED;
+            RecoveredError recovered = null;
             if (have > 0) {
-                moved = lu.backend().writeReallocating(r.lba(), have, c.dataOut(), 0, fua || !lu.mode().wce());
+                recovered = lu.backend().writeRecovering(r.lba(), have, c.dataOut(), 0, fua || !lu.mode().wce());
                 lu.countWrite((long) have * bs);
             }
             ScsiResult done = ScsiResult.goodTransferred(bytes);
-            return moved == BlockBackend.NOT_REALLOCATED ? done
-                    : c.recovered(done, SenseReason.WRITE_ERROR_RECOVERED_WITH_AUTO_REALLOCATION, moved);
+            return c.recovered(done, recovered);
         }
         byte[] data = new byte[bytes];
-        lu.backend().read(r.lba(), (int) blocks, data, 0);
+        RecoveredError recovered = lu.backend().readRecovering(r.lba(), (int) blocks, data, 0);
         lu.countRead(bytes);
-        return ScsiResult.goodWithData(data, bytes);
+        return c.recovered(ScsiResult.goodWithData(data, bytes), recovered);
     }
 }

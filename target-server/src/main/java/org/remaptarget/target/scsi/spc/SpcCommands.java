@@ -37,6 +37,8 @@ public final class SpcCommands {
                         CONFLICTS, 5, new ModeSenseHandler(false)),
                 new CommandSpec(0x1E, -1, "PREVENT ALLOW MEDIUM REMOVAL", usage(0x1E, 0, 0, 0, 0x03, 0x04),
                         CONFLICTS, 5, UnitStateHandlers::preventAllow),
+                new CommandSpec(0x4C, -1, "LOG SELECT", usage(0x4C, 0x03, 0xFF, 0xFF, 0, 0, 0, 0xFF, 0xFF, 0x04),
+                        CONFLICTS, 5, new LogSelectHandler()),
                 new CommandSpec(0x4D, -1, "LOG SENSE", usage(0x4D, 0x03, 0xFF, 0xFF, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x04),
                         0, 5, new LogSenseHandler()),
                 new CommandSpec(0x55, -1, "MODE SELECT(10)",
