@@ -1,6 +1,7 @@
 package org.remaptarget.target.scsi.sbc;
 
 import org.remaptarget.target.lun.LogicalUnit;
+import org.remaptarget.target.lun.RangeLocks;
 import org.remaptarget.target.scsi.Command;
 import org.remaptarget.target.scsi.CommandHandler;
 import org.remaptarget.target.scsi.ScsiFailure;
@@ -55,7 +56,9 @@ final class ReadWriteHandler implements CommandHandler {
             // whole blocks are written; the transport reports the overflow residual from the CDB's length.
             int have = (int) Math.min(blocks, c.dataOutLength() / bs);
             if (have > 0) {
-                lu.backend().write(r.lba(), have, c.dataOut(), 0, fua || !lu.mode().wce());
+                try (RangeLocks.Held h = lu.rangeLocks().lock(r.lba(), have)) {
+                    lu.backend().write(r.lba(), have, c.dataOut(), 0, fua || !lu.mode().wce());
+                }
                 lu.countWrite((long) have * bs);
             }
             return ScsiResult.goodTransferred(bytes);

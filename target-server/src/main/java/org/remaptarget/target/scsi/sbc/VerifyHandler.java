@@ -1,6 +1,7 @@
 package org.remaptarget.target.scsi.sbc;
 
 import org.remaptarget.target.lun.LogicalUnit;
+import org.remaptarget.target.lun.RangeLocks;
 import org.remaptarget.target.scsi.Command;
 import org.remaptarget.target.scsi.CommandHandler;
 import org.remaptarget.target.scsi.ScsiFailure;
@@ -55,7 +56,9 @@ final class VerifyHandler implements CommandHandler {
             // As for WRITE: process only the whole blocks the initiator actually sent (EDTL residual rules).
             int have = (int) Math.min(blocks, c.dataOutLength() / bs);
             if (have > 0) {
-                lu.backend().write(r.lba(), have, data, 0, true);
+                try (RangeLocks.Held h = lu.rangeLocks().lock(r.lba(), have)) {
+                    lu.backend().write(r.lba(), have, data, 0, true);
+                }
                 lu.countWrite((long) have * bs);
                 compare(lu, r.lba(), have, data, bytchk == 1 ? 1 : 0);
             }
