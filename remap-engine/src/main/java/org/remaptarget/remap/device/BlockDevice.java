@@ -43,6 +43,19 @@ public interface BlockDevice extends Closeable {
      */
     void discard(long lba, long blocks) throws IOException;
 
+    /**
+     * The provisioning state of the blocks from {@code lba} on: the longest run (at most {@code maxBlocks}, at least
+     * one block) that is uniformly mapped or uniformly deallocated. Deallocated blocks read as zeros. The default
+     * calls everything mapped, which is always safe. Devices that decorate others translate and forward it.
+     */
+    default AllocationRun allocation(long lba, long maxBlocks) throws IOException {
+        checkRange(lba, maxBlocks);
+        if (maxBlocks < 1) {
+            throw new IllegalArgumentException("allocation query of " + maxBlocks + " blocks");
+        }
+        return new AllocationRun(true, maxBlocks);
+    }
+
     /** Size in bytes of the addressable area. */
     default long sizeBytes() {
         return blockCount() * (long) blockSize();

@@ -14,7 +14,9 @@ import java.util.Set;
  * (which is safe for concurrent positional reads and writes).
  *
  * <p>Owns the channel. Invariant: the file is at least {@code blockCount * blockSize} bytes long (created sparse).
- * No locks: positional I/O does not share a file position.
+ * No locks: positional I/O does not share a file position. Discard frees the file's space through the
+ * {@link Deallocator} given at open (punching holes on Linux), and zero-fills when it cannot; allocation queries go
+ * to the same hook.
  */
 public final class FileBlockDevice implements BlockDevice {
     private static final int ZERO_CHUNK = 1 << 20;
@@ -24,8 +26,11 @@ public final class FileBlockDevice implements BlockDevice {
     private final int blockSize;
     private final long blockCount;
     private final boolean readOnly;
+    private final Deallocator deallocator;
 
-    private FileBlockDevice(Path path, FileChannel channel, int blockSize, long blockCount, boolean readOnly) {
+    private FileBlockDevice(Path path, FileChannel channel, int blockSize, long blockCount, boolean readOnly,
+                            Deallocator deallocator) {
+        this.deallocator = deallocator == null ? Deallocator.NONE : deallocator;
         this.path = path;
         this.channel = channel;
         this.blockSize = blockSize;
@@ -38,6 +43,12 @@ public final class FileBlockDevice implements BlockDevice {
      * extending a shorter regular file (sparsely) to that size.
      */
     public static FileBlockDevice openOrCreate(Path path, int blockSize, long blockCount) throws IOException {
+        return openOrCreate(path, blockSize, blockCount, Deallocator.NONE);
+    }
+
+    /** As {@link #openOrCreate(Path, int, long)}, freeing discarded ranges through {@code deallocator}. */
+    public static FileBlockDevice openOrCreate(Path path, int blockSize, long blockCount, Deallocator deallocator)
+            throws IOException {
         checkBlockSize(blockSize);
         if (path.getParent() != null) {
             Files.createDirectories(path.getParent());
@@ -53,7 +64,7 @@ public final class FileBlockDevice implements BlockDevice {
             if (have < want) {
                 throw new IOException(path + " holds " + have + " bytes, fewer than the " + want + " requested");
             }
-            return new FileBlockDevice(path, ch, blockSize, blockCount, false);
+            return new FileBlockDevice(path, ch, blockSize, blockCount, false, deallocator);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -62,6 +73,12 @@ public final class FileBlockDevice implements BlockDevice {
 
     /** Opens an existing file or device; its block count is its size divided by the block size. */
     public static FileBlockDevice open(Path path, int blockSize, boolean readOnly) throws IOException {
+        return open(path, blockSize, readOnly, Deallocator.NONE);
+    }
+
+    /** As {@link #open(Path, int, boolean)}, freeing discarded ranges through {@code deallocator}. */
+    public static FileBlockDevice open(Path path, int blockSize, boolean readOnly, Deallocator deallocator)
+            throws IOException {
         checkBlockSize(blockSize);
         Set<StandardOpenOption> opts = readOnly ? EnumSet.of(StandardOpenOption.READ)
                 : EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -71,7 +88,7 @@ public final class FileBlockDevice implements BlockDevice {
             ch.close();
             throw new IOException(path + " is smaller than one " + blockSize + "-byte block");
         }
-        return new FileBlockDevice(path, ch, blockSize, size / blockSize, readOnly);
+        return new FileBlockDevice(path, ch, blockSize, size / blockSize, readOnly, deallocator);
     }
 
     private static void checkBlockSize(int blockSize) {
@@ -134,6 +151,9 @@ public final class FileBlockDevice implements BlockDevice {
     public void discard(long lba, long blocks) throws IOException {
         ensureWritable();
         checkRange(lba, blocks);
+        if (blocks == 0 || deallocator.deallocate(path, lba * blockSize, blocks * blockSize)) {
+            return;
+        }
         ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(ZERO_CHUNK, blocks * blockSize));
         long pos = lba * blockSize;
         long end = pos + blocks * blockSize;
@@ -143,6 +163,31 @@ public final class FileBlockDevice implements BlockDevice {
                 pos += channel.write(zeros, pos);
             }
         }
+    }
+
+    @Override
+    public AllocationRun allocation(long lba, long maxBlocks) throws IOException {
+        checkRange(lba, maxBlocks);
+        if (maxBlocks < 1) {
+            throw new IllegalArgumentException("allocation query of " + maxBlocks + " blocks");
+        }
+        AllocationRun bytes = deallocator.allocation(path, lba * blockSize, maxBlocks * blockSize);
+        if (bytes.mapped()) {
+            // a run of data that ends inside a block makes that whole block mapped
+            long blocks = (bytes.length() + blockSize - 1) / blockSize;
+            return new AllocationRun(true, Math.max(1, Math.min(maxBlocks, blocks)));
+        }
+        long blocks = bytes.length() / blockSize;
+        if (blocks == 0) {
+            // a hole smaller than a block: the block holds data somewhere, call it mapped
+            return new AllocationRun(true, 1);
+        }
+        return new AllocationRun(false, Math.min(maxBlocks, blocks));
+    }
+
+    /** The hook that frees discarded ranges. */
+    public Deallocator deallocator() {
+        return deallocator;
     }
 
     private void ensureWritable() throws IOException {

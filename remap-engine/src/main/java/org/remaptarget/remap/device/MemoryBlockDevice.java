@@ -111,6 +111,24 @@ public final class MemoryBlockDevice implements BlockDevice {
         }
     }
 
+    /** Blocks in a chunk that was never written (or wholly discarded) are deallocated; the rest are mapped. */
+    @Override
+    public AllocationRun allocation(long lba, long maxBlocks) {
+        checkRange(lba, maxBlocks);
+        if (maxBlocks < 1) {
+            throw new IllegalArgumentException("allocation query of " + maxBlocks + " blocks");
+        }
+        long pos = lba * blockSize;
+        long end = pos + maxBlocks * blockSize;
+        boolean mapped = chunks.get((int) (pos >>> CHUNK_SHIFT)) != null;
+        long p = pos;
+        while (p < end && (chunks.get((int) (p >>> CHUNK_SHIFT)) != null) == mapped) {
+            p = ((p >>> CHUNK_SHIFT) + 1) << CHUNK_SHIFT;
+        }
+        long blocks = (Math.min(p, end) - pos) / blockSize;
+        return new AllocationRun(mapped, Math.max(1, blocks));
+    }
+
     /** Bytes of memory currently allocated for data. */
     public long allocatedBytes() {
         long n = 0;

@@ -79,6 +79,12 @@ public final class RegionDevice implements BlockDevice {
         }
     }
 
+    @Override
+    public AllocationRun allocation(long lba, long maxBlocks) throws IOException {
+        checkRange(lba, maxBlocks);
+        return parent.allocation(start + lba, maxBlocks);
+    }
+
     private MediumErrorException translate(MediumErrorException e) {
         if (e instanceof ReallocationFailedException) {
             return e;

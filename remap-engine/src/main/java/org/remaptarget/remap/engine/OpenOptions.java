@@ -3,6 +3,7 @@ package org.remaptarget.remap.engine;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.remaptarget.remap.device.Deallocator;
 import org.remaptarget.remap.device.TimeSource;
 import org.remaptarget.remap.table.RemapTable;
 
@@ -19,56 +20,58 @@ import org.remaptarget.remap.table.RemapTable;
  * @param spareFile            the separate spare file, for volumes formatted with one
  * @param expectedLunUuid      refuse a device whose LUN UUID differs (null: accept any)
  * @param name                 name used in logs and errors (null: the path or device)
+ * @param deallocator          how files opened by path free discarded space (null: {@link Deallocator#NONE},
+ *                             zero-fill)
  */
 public record OpenOptions(EngineOptions engine, int degradedPercent, Supplier<RemapTable> tables,
                           boolean faultInjection, boolean trackUnflushedWrites, TimeSource time, Path spareFile,
-                          UUID expectedLunUuid, String name) {
+                          UUID expectedLunUuid, String name, Deallocator deallocator) {
 
     /** Defaults with the given table implementation (e.g. {@code IncrementalRemapTable::new}). */
     public static OpenOptions defaults(Supplier<RemapTable> tables) {
         return new OpenOptions(EngineOptions.defaults(), 80, tables, false, false, TimeSource.system(), null, null,
-                null);
+                null, Deallocator.NONE);
     }
 
     public OpenOptions withEngine(EngineOptions e) {
         return new OpenOptions(e, degradedPercent, tables, faultInjection, trackUnflushedWrites, time, spareFile,
-                expectedLunUuid, name);
+                expectedLunUuid, name, deallocator);
     }
 
     public OpenOptions withDegradedPercent(int p) {
         return new OpenOptions(engine, p, tables, faultInjection, trackUnflushedWrites, time, spareFile,
-                expectedLunUuid, name);
+                expectedLunUuid, name, deallocator);
     }
 
     public OpenOptions withFaultInjection(boolean on) {
         return new OpenOptions(engine, degradedPercent, tables, on, trackUnflushedWrites, time, spareFile,
-                expectedLunUuid, name);
+                expectedLunUuid, name, deallocator);
     }
 
     /** Fault injection with the volatile-cache model on (power cuts discard unflushed writes). */
     public OpenOptions withPowerCutModel(boolean on) {
         return new OpenOptions(engine, degradedPercent, tables, faultInjection || on, on, time, spareFile,
-                expectedLunUuid, name);
+                expectedLunUuid, name, deallocator);
     }
 
     public OpenOptions withTime(TimeSource t) {
         return new OpenOptions(engine, degradedPercent, tables, faultInjection, trackUnflushedWrites, t, spareFile,
-                expectedLunUuid, name);
+                expectedLunUuid, name, deallocator);
     }
 
     public OpenOptions withSpareFile(Path p) {
         return new OpenOptions(engine, degradedPercent, tables, faultInjection, trackUnflushedWrites, time, p,
-                expectedLunUuid, name);
+                expectedLunUuid, name, deallocator);
     }
 
     public OpenOptions withExpectedLunUuid(UUID u) {
         return new OpenOptions(engine, degradedPercent, tables, faultInjection, trackUnflushedWrites, time, spareFile,
-                u, name);
+                u, name, deallocator);
     }
 
     public OpenOptions withName(String n) {
         return new OpenOptions(engine, degradedPercent, tables, faultInjection, trackUnflushedWrites, time, spareFile,
-                expectedLunUuid, n);
+                expectedLunUuid, n, deallocator);
     }
 
     public OpenOptions withReadRetries(int n) {
@@ -77,5 +80,11 @@ public record OpenOptions(EngineOptions engine, int degradedPercent, Supplier<Re
 
     public OpenOptions withAutoReallocateOnWrite(boolean on) {
         return withEngine(engine.withAutoReallocateOnWrite(on));
+    }
+
+    /** Files opened by path free discarded space through {@code d} (e.g. punching holes). */
+    public OpenOptions withDeallocator(Deallocator d) {
+        return new OpenOptions(engine, degradedPercent, tables, faultInjection, trackUnflushedWrites, time, spareFile,
+                expectedLunUuid, name, d);
     }
 }

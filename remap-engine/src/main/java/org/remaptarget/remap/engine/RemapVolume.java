@@ -124,11 +124,11 @@ public final class RemapVolume implements Closeable {
             throw new MetadataException(backing + ": does not exist");
         }
         int bs = probeBlockSize(backing);
-        FileBlockDevice dev = FileBlockDevice.open(backing, bs, false);
+        FileBlockDevice dev = FileBlockDevice.open(backing, bs, false, o.deallocator());
         FileBlockDevice spare = null;
         try {
             if (o.spareFile() != null) {
-                spare = FileBlockDevice.open(o.spareFile(), bs, false);
+                spare = FileBlockDevice.open(o.spareFile(), bs, false, o.deallocator());
             }
             return open(dev, spare, o.name() == null ? o.withName(backing.toString()) : o);
         } catch (IOException | RuntimeException e) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.remaptarget.remap.device.AllocationRun;
 import org.remaptarget.remap.device.BlockDevice;
 import org.remaptarget.remap.device.MediumErrorException;
 import org.remaptarget.remap.meta.MetadataStore;
@@ -424,6 +425,51 @@ public final class RemappingBlockDevice implements BlockDevice {
         if (!realloc.fenceHeld(token)) {
             discardRemappedAndPending(lba, blocks);
         }
+    }
+
+    /**
+     * Provisioning state as the data area reports it, except that a remapped or pending block always counts as
+     * mapped (its data lives on a spare, or must not be presumed gone): a run is cut at the first such block, and a
+     * run starting at one is that block alone.
+     */
+    @Override
+    public AllocationRun allocation(long lba, long maxBlocks) throws IOException {
+        checkRange(lba, maxBlocks);
+        if (maxBlocks < 1) {
+            throw new IllegalArgumentException("allocation query of " + maxBlocks + " blocks");
+        }
+        if (isRedirected(lba)) {
+            return new AllocationRun(true, 1);
+        }
+        AllocationRun run = data.allocation(lba, maxBlocks);
+        if (run.mapped() || (table.size() == 0 && state.pendingCount() == 0)) {
+            return run;
+        }
+        long n = run.length();
+        if (n <= 4L * (table.size() + state.pendingCount()) + 64) {
+            for (long i = 1; i < n; i++) {
+                if (isRedirected(lba + i)) {
+                    return new AllocationRun(false, i);
+                }
+            }
+            return run;
+        }
+        long[] first = {lba + n};
+        table.forEach((l, s) -> {
+            if (l > lba && l < first[0]) {
+                first[0] = l;
+            }
+        });
+        state.forEachPending(l -> {
+            if (l > lba && l < first[0]) {
+                first[0] = l;
+            }
+        });
+        return new AllocationRun(false, first[0] - lba);
+    }
+
+    private boolean isRedirected(long lba) {
+        return table.get(lba) != RemapTable.NOT_MAPPED || state.isPending(lba);
     }
 
     /** Discards the spares of remapped blocks in the range and rewrites pending ones as zeros (remapping them). */

@@ -291,6 +291,13 @@ public final class FaultInjectingDevice implements BlockDevice {
     }
 
     @Override
+    public org.remaptarget.remap.device.AllocationRun allocation(long lba, long maxBlocks) throws IOException {
+        checkRange(lba, maxBlocks);
+        checkPower();
+        return inner.allocation(lba, maxBlocks);
+    }
+
+    @Override
     public void close() throws IOException {
         inner.close();
     }

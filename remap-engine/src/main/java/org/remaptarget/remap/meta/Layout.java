@@ -48,6 +48,11 @@ public record Layout(int blockSize, long checkpointBlocks, long journalBlocks, l
         long entryBlocks = (2 * spareBlocks + perBlock - 1) / perBlock;
         long cp = 1 + Math.max(1, entryBlocks);
         long journal = Math.max(64, Math.min(16384, cp));
+        // Pad the journal so the data area starts on a 4 KiB boundary of the backing file: a discard of the whole
+        // data area then frees whole file-system blocks (punched holes), leaving no partly-used block at its start.
+        long perPage = Math.max(1, 4096 / blockSize);
+        long meta = SUPERBLOCK_COPIES + 2 * cp + journal;
+        journal += (perPage - meta % perPage) % perPage;
         return new Layout(blockSize, cp, journal, dataBlocks, spareBlocks, externalSpare);
     }
 

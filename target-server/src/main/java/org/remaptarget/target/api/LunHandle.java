@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.remaptarget.remap.device.BlockDevice;
+import org.remaptarget.remap.device.Deallocator;
 import org.remaptarget.remap.device.FileBlockDevice;
 import org.remaptarget.remap.engine.FormatOptions;
 import org.remaptarget.remap.engine.OpenOptions;
@@ -20,6 +21,7 @@ import org.remaptarget.target.backend.BackendHealth;
 import org.remaptarget.target.backend.DeviceBackend;
 import org.remaptarget.target.backend.StorageCounters;
 import org.remaptarget.remap.stats.StatsSnapshot;
+import org.remaptarget.target.backend.LinuxSparseFiles;
 import org.remaptarget.remap.engine.Remap;
 import org.remaptarget.remap.stats.Health;
 import org.remaptarget.target.config.ConfigException;
@@ -77,8 +79,9 @@ public final class LunHandle {
             }
         } else if (lc.passthrough()) {
             device = lc.sizeBytes() > 0 || !Files.exists(lc.path())
-                    ? FileBlockDevice.openOrCreate(lc.path(), lc.blockSize(), lc.sizeBytes() / lc.blockSize())
-                    : FileBlockDevice.open(lc.path(), lc.blockSize(), lc.readOnly());
+                    ? FileBlockDevice.openOrCreate(lc.path(), lc.blockSize(), lc.sizeBytes() / lc.blockSize(),
+                            deallocator(lc))
+                    : FileBlockDevice.open(lc.path(), lc.blockSize(), lc.readOnly(), deallocator(lc));
         } else {
             volume = openVolume(source, target, lc);
             device = volume.device();
@@ -90,7 +93,7 @@ public final class LunHandle {
             LunSettings d = LunSettings.defaults(target.iqn(), lc.lun());
             LunSettings settings = new LunSettings(d.lun(), lc.serial() != null ? lc.serial() : d.serial(),
                     d.naaId(), d.vendor(), d.product(), d.revision(), lc.readOnly(), d.writeCacheEnabled(),
-                    d.maxTransferBlocks(), d.optimalTransferBlocks(), d.maxWriteSameBlocks());
+                    d.maxTransferBlocks(), d.optimalTransferBlocks(), d.maxWriteSameBlocks(), lc.thin());
             LogicalUnit lu = new LogicalUnit(settings,
                     new DeviceBackend(device, volume == null ? BackendHealth.NONE : new VolumeHealth(volume)),
                     lc.path() == null ? new MemoryPrStore() : new FilePrStore(prStatePath(target, lc)));
@@ -109,7 +112,7 @@ public final class LunHandle {
             throws IOException, ConfigException {
         OpenOptions oo = OpenOptions.defaults(IncrementalRemapTable::new).withFaultInjection(true)
                 .withDegradedPercent(lc.healthThreshold()).withName(target.iqn() + "/" + lc.lun())
-                .withSpareFile(lc.sparePath());
+                .withSpareFile(lc.sparePath()).withDeallocator(deallocator(lc));
         if (!Files.exists(lc.path()) || Files.size(lc.path()) == 0) {
             if (lc.sizeBytes() == 0) {
                 throw new ConfigException(source, "size", 0, lc.path() + " does not exist and no size is given");
@@ -140,6 +143,14 @@ public final class LunHandle {
                     + " bytes, not the configured " + lc.sizeBytes());
         }
         return v;
+    }
+
+    /**
+     * How discarded blocks free space: punched holes (Linux, through JNA) on a thin LUN, zero-fill on a thick one
+     * (a thick LUN keeps its space allocated).
+     */
+    private static Deallocator deallocator(LunConfig lc) {
+        return lc.thin() ? LinuxSparseFiles.load() : Deallocator.NONE;
     }
 
     /**

@@ -29,6 +29,14 @@ public interface BlockBackend extends AutoCloseable {
     /** Afterwards {@code [lba, lba+blocks)} reads as zeros (deallocating when the storage can). */
     void writeZeros(long lba, long blocks) throws ScsiFailure;
 
+    /**
+     * The provisioning state from {@code lba} on: the longest run of at most {@code maxBlocks} blocks that is all
+     * mapped or all deallocated (GET LBA STATUS). The default knows nothing and reports the range mapped.
+     */
+    default LbaRun lbaStatus(long lba, long maxBlocks) throws ScsiFailure {
+        return new LbaRun(true, maxBlocks);
+    }
+
     /** Writes the one-block {@code pattern} (at {@code src[off..]}) to every block of the range. */
     void writeSame(long lba, long blocks, byte[] src, int off, boolean fua) throws ScsiFailure;
 

@@ -3,6 +3,7 @@ package org.remaptarget.target.backend;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReference;
+import org.remaptarget.remap.device.AllocationRun;
 import org.remaptarget.remap.device.BlockDevice;
 import org.remaptarget.remap.device.MediumErrorException;
 import org.remaptarget.remap.device.ReallocationFailedException;
@@ -189,6 +190,18 @@ public final class DeviceBackend implements BlockBackend {
             device.discard(lba, blocks);
         } catch (IOException e) {
             throw map(e, true);
+        } catch (IllegalArgumentException e) {
+            throw ScsiFailure.of(SenseReason.LBA_OUT_OF_RANGE);
+        }
+    }
+
+    @Override
+    public LbaRun lbaStatus(long lba, long maxBlocks) throws ScsiFailure {
+        try {
+            AllocationRun run = device.allocation(lba, maxBlocks);
+            return new LbaRun(run.mapped(), Math.min(maxBlocks, run.length()));
+        } catch (IOException e) {
+            throw map(e, false);
         } catch (IllegalArgumentException e) {
             throw ScsiFailure.of(SenseReason.LBA_OUT_OF_RANGE);
         }

@@ -155,7 +155,7 @@ public final class ConfigLoader {
 
         private LunConfig lun(Node node, String path) throws ConfigException {
             Map<String, Node> m = mapping(node, path, Set.of("lun", "path", "size", "block-size", "serial",
-                    "read-only", "passthrough", "spare", "spare-path", "health-threshold"));
+                    "read-only", "passthrough", "spare", "spare-path", "health-threshold", "thin"));
             int lun = (int) integer(require(m, "lun", node, path), path + ".lun", 0, 16383);
             Path p = path(require(m, "path", node, path), path + ".path");
             long size = m.containsKey("size") ? size(m.get("size"), path + ".size") : 0;
@@ -184,7 +184,8 @@ public final class ConfigLoader {
             Path sparePath = m.containsKey("spare-path") ? path(m.get("spare-path"), path + ".spare-path") : null;
             int threshold = m.containsKey("health-threshold")
                     ? (int) integer(m.get("health-threshold"), path + ".health-threshold", 1, 100) : 80;
-            return new LunConfig(lun, p, size, bs, serial, ro, pt, spare, sparePath, threshold);
+            boolean thin = !m.containsKey("thin") || bool(m.get("thin"), path + ".thin");
+            return new LunConfig(lun, p, size, bs, serial, ro, pt, spare, sparePath, threshold, thin);
         }
 
         private InetSocketAddress portal(Node node, String path) throws ConfigException {

@@ -15,7 +15,15 @@ import java.nio.file.Path;
  * @param spareBytes      spare area size for remapping (ignored with passthrough)
  * @param sparePath       separate spare file/device, or null for a region of the backing file
  * @param healthThreshold spare use (percent) above which the LUN reports DEGRADED
+ * @param thin            thin provisioned: UNMAP / WRITE SAME UNMAP free space in the backing file (default true)
  */
 public record LunConfig(int lun, Path path, long sizeBytes, int blockSize, String serial, boolean readOnly,
-                        boolean passthrough, long spareBytes, Path sparePath, int healthThreshold) {
+                        boolean passthrough, long spareBytes, Path sparePath, int healthThreshold, boolean thin) {
+
+    /** A thin-provisioned LUN (the default for file-backed LUNs). */
+    public LunConfig(int lun, Path path, long sizeBytes, int blockSize, String serial, boolean readOnly,
+                     boolean passthrough, long spareBytes, Path sparePath, int healthThreshold) {
+        this(lun, path, sizeBytes, blockSize, serial, readOnly, passthrough, spareBytes, sparePath, healthThreshold,
+                true);
+    }
 }

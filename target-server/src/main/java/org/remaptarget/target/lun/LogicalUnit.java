@@ -41,6 +41,9 @@ public final class LogicalUnit {
     private final AtomicReference<TaskSet> taskSet = new AtomicReference<>();
     private final ReentrantLock readModifyWrite = new ReentrantLock();
     private final Object errorRecoveryLock = new Object();
+    private final RangeLocks rangeLocks = RangeLocks.defaults();
+    private final AtomicReference<Executor> executor = new AtomicReference<>();
+    private final SanitizeState sanitize = new SanitizeState();
     private final InformationalExceptions informationalExceptions = new InformationalExceptions();
     private final PersistentReservations persistentReservations;
 
@@ -108,6 +111,7 @@ public final class LogicalUnit {
 
     /** Binds the task set to the target's executor; called once by the core that serves this LU. */
     public TaskSet attach(Executor executor) {
+        this.executor.compareAndSet(null, executor);
         taskSet.compareAndSet(null, new TaskSet(executor));
         return taskSet.get();
     }
@@ -142,6 +146,29 @@ public final class LogicalUnit {
      */
     public ReentrantLock readModifyWriteLock() {
         return readModifyWrite;
+    }
+
+    /**
+     * The LBA-range locks every medium write takes (plain writes included), so COMPARE AND WRITE, ORWRITE and WRITE
+     * ATOMIC are atomic against all other writes to their blocks, across sessions.
+     */
+    public RangeLocks rangeLocks() {
+        return rangeLocks;
+    }
+
+    /** The executor of the target serving this LU (for background work such as an IMMED SANITIZE), or null. */
+    public Executor executor() {
+        return executor.get();
+    }
+
+    /** The sanitize state (in progress, failed) of this LU. */
+    public SanitizeState sanitize() {
+        return sanitize;
+    }
+
+    /** True when the LU is thin provisioned (LBPME = 1). */
+    public boolean thin() {
+        return settings.thin();
     }
 
     public boolean readOnly() {

@@ -16,10 +16,12 @@ import java.util.Objects;
  * @param maxTransferBlocks      MAXIMUM TRANSFER LENGTH (VPD B0h) in blocks; longer READ/WRITE get 24/00
  * @param optimalTransferBlocks  OPTIMAL TRANSFER LENGTH GRANULARITY (VPD B0h) in blocks
  * @param maxWriteSameBlocks     MAXIMUM WRITE SAME LENGTH (VPD B0h) in blocks
+ * @param thin                   thin provisioned (LBPME=1, LBPRZ=1): UNMAP, WRITE SAME with UNMAP and SANITIZE
+ *                               BLOCK ERASE deallocate blocks, which then read as zeros; GET LBA STATUS reports them
  */
 public record LunSettings(long lun, String serial, byte[] naaId, String vendor, String product, String revision,
                           boolean readOnly, boolean writeCacheEnabled, int maxTransferBlocks,
-                          int optimalTransferBlocks, long maxWriteSameBlocks) {
+                          int optimalTransferBlocks, long maxWriteSameBlocks, boolean thin) {
 
     public static final String DEFAULT_VENDOR = "REMAPTGT";
     public static final String DEFAULT_PRODUCT = "remap-disk";
@@ -42,11 +44,25 @@ public record LunSettings(long lun, String serial, byte[] naaId, String vendor, 
         naaId = naaId.clone();
     }
 
+    /** A fully provisioned (thick) LU. */
+    public LunSettings(long lun, String serial, byte[] naaId, String vendor, String product, String revision,
+                       boolean readOnly, boolean writeCacheEnabled, int maxTransferBlocks,
+                       int optimalTransferBlocks, long maxWriteSameBlocks) {
+        this(lun, serial, naaId, vendor, product, revision, readOnly, writeCacheEnabled, maxTransferBlocks,
+                optimalTransferBlocks, maxWriteSameBlocks, false);
+    }
+
+    /** The same LU, thin provisioned or not. */
+    public LunSettings withThin(boolean on) {
+        return new LunSettings(lun, serial, naaId, vendor, product, revision, readOnly, writeCacheEnabled,
+                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks, on);
+    }
+
     /** Defaults for LUN {@code lun} of {@code targetName}, ids derived with {@link LunIds}. */
     public static LunSettings defaults(String targetName, long lun) {
         String seed = LunIds.seed(targetName, lun);
         return new LunSettings(lun, LunIds.serial(seed), LunIds.naa6(seed), DEFAULT_VENDOR, DEFAULT_PRODUCT,
-                DEFAULT_REVISION, false, true, 16384, 8, 1 << 18);
+                DEFAULT_REVISION, false, true, 16384, 8, 0xFFFF);
     }
 
     @Override
@@ -56,27 +72,27 @@ public record LunSettings(long lun, String serial, byte[] naaId, String vendor, 
 
     public LunSettings withReadOnly(boolean ro) {
         return new LunSettings(lun, serial, naaId, vendor, product, revision, ro, writeCacheEnabled,
-                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks);
+                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks, thin);
     }
 
     public LunSettings withWriteCacheEnabled(boolean wce) {
         return new LunSettings(lun, serial, naaId, vendor, product, revision, readOnly, wce,
-                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks);
+                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks, thin);
     }
 
     /** Replaces the unit serial number (VPD 80h and the T10 vendor id designator); the NAA id stays. */
     public LunSettings withSerial(String newSerial) {
         return new LunSettings(lun, newSerial, naaId, vendor, product, revision, readOnly, writeCacheEnabled,
-                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks);
+                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks, thin);
     }
 
     public LunSettings withIdentity(String vendor, String product, String revision) {
         return new LunSettings(lun, serial, naaId, vendor, product, revision, readOnly, writeCacheEnabled,
-                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks);
+                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks, thin);
     }
 
     public LunSettings withLimits(int maxTransfer, int optimalGranularity, long maxWriteSame) {
         return new LunSettings(lun, serial, naaId, vendor, product, revision, readOnly, writeCacheEnabled,
-                maxTransfer, optimalGranularity, maxWriteSame);
+                maxTransfer, optimalGranularity, maxWriteSame, thin);
     }
 }

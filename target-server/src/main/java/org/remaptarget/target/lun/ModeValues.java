@@ -16,10 +16,25 @@ package org.remaptarget.target.lun;
  * @param mrie          method of reporting informational exceptions 0..6 (page 1Ch)
  * @param intervalTimer interval timer (page 1Ch)
  * @param reportCount   report count (page 1Ch)
+ * @param swp           software write protect (page 0Ah): every medium write fails with DATA PROTECT 27/02
  */
 public record ModeValues(boolean awre, boolean arre, boolean per, int readRetry, int writeRetry, boolean wce,
                          boolean dSense, boolean perf, boolean dexcpt, boolean test, int mrie, long intervalTimer,
-                         long reportCount) {
+                         long reportCount, boolean swp) {
+
+    /** Values with SWP off. */
+    public ModeValues(boolean awre, boolean arre, boolean per, int readRetry, int writeRetry, boolean wce,
+                      boolean dSense, boolean perf, boolean dexcpt, boolean test, int mrie, long intervalTimer,
+                      long reportCount) {
+        this(awre, arre, per, readRetry, writeRetry, wce, dSense, perf, dexcpt, test, mrie, intervalTimer,
+                reportCount, false);
+    }
+
+    /** The same values with software write protect {@code on}. */
+    public ModeValues withSwp(boolean on) {
+        return new ModeValues(awre, arre, per, readRetry, writeRetry, wce, dSense, perf, dexcpt, test, mrie,
+                intervalTimer, reportCount, on);
+    }
 
     /** The power-on defaults. */
     public static ModeValues defaults(boolean wce) {

@@ -99,10 +99,16 @@ public final class Command {
         return lu != null && lu.descriptorSense();
     }
 
-    /** Fails with DATA PROTECT 27/00 on a read-only LU; write handlers call it after CDB checks, before I/O. */
+    /**
+     * Fails with DATA PROTECT 27/00 on a read-only LU, 27/02 while software write protect (SWP) is on; write
+     * handlers call it after CDB checks, before I/O.
+     */
     public void requireWritable() throws ScsiFailure {
         if (lu.readOnly()) {
             throw ScsiFailure.of(SenseReason.WRITE_PROTECTED);
+        }
+        if (lu.mode().swp()) {
+            throw ScsiFailure.of(SenseReason.SOFTWARE_WRITE_PROTECTED);
         }
     }
 

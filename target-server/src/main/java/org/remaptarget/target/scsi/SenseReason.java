@@ -23,6 +23,10 @@ public enum SenseReason {
     DEFECT_LIST_NOT_FOUND_RECOVERED(0x1, 0x1C, 0x00),
     NOT_READY_INITIALIZING_COMMAND_REQUIRED(0x2, 0x04, 0x02),
     NOT_READY_MEDIUM_NOT_PRESENT(0x2, 0x3A, 0x00),
+    /** A SANITIZE operation is running (SBC-3 §4.11). */
+    NOT_READY_SANITIZE_IN_PROGRESS(0x2, 0x04, 0x1B),
+    /** The last SANITIZE failed; medium access fails until a SANITIZE succeeds or EXIT FAILURE MODE. */
+    SANITIZE_COMMAND_FAILED(0x3, 0x31, 0x03),
     UNRECOVERED_READ_ERROR(0x3, 0x11, 0x00),
     WRITE_ERROR(0x3, 0x0C, 0x00),
     WRITE_ERROR_AUTO_REALLOCATION_FAILED(0x3, 0x0C, 0x02),
@@ -56,6 +60,8 @@ public enum SenseReason {
     FAILURE_PREDICTION_UNIT_ATTENTION(0x6, 0x5D, 0x00),
     FAILURE_PREDICTION_TEST_UNIT_ATTENTION(0x6, 0x5D, 0xFF),
     WRITE_PROTECTED(0x7, 0x27, 0x00),
+    /** The control mode page's SWP bit is set (SPC-4 §7.5.7). */
+    SOFTWARE_WRITE_PROTECTED(0x7, 0x27, 0x02),
     MISCOMPARE_DURING_VERIFY(0xE, 0x1D, 0x00);
 
     /** Sense key values used outside this enum. */

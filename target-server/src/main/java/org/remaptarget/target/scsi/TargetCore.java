@@ -195,6 +195,10 @@ public final class TargetCore implements ScsiCore, TargetInfo {
         if (lu == null && (spec == null || !spec.has(CommandSpec.ANY_LUN))) {
             throw ScsiFailure.of(SenseReason.LOGICAL_UNIT_NOT_SUPPORTED);
         }
+        if (lu != null && lu.sanitize().inProgress() && !allowedDuringSanitize(cdb[0] & 0xff, spec)) {
+            // SBC-3 §4.11: reported ahead of unit attentions, to every nexus, until the operation ends
+            throw ScsiFailure.of(SenseReason.NOT_READY_SANITIZE_IN_PROGRESS);
+        }
         if (lu != null && (spec == null || !spec.has(CommandSpec.SKIP_UA))) {
             SenseReason ua = lu.unitAttentions().poll(cmd.nexus());
             if (ua != null) {
@@ -226,8 +230,19 @@ public final class TargetCore implements ScsiCore, TargetInfo {
             if (spec.has(CommandSpec.MEDIUM) && !lu.isStarted()) {
                 throw ScsiFailure.of(SenseReason.NOT_READY_INITIALIZING_COMMAND_REQUIRED);
             }
+            if (spec.has(CommandSpec.MEDIUM) && lu.sanitize().failed() && spec.opcode() != SANITIZE) {
+                throw ScsiFailure.of(SenseReason.SANITIZE_COMMAND_FAILED);
+            }
         }
         return spec.handler().execute(cmd);
+    }
+
+    private static final int SANITIZE = 0x48;
+    private static final int LOG_SENSE = 0x4D;
+
+    /** INQUIRY, REPORT LUNS, REQUEST SENSE (the commands that run for any LUN) and LOG SENSE. */
+    private static boolean allowedDuringSanitize(int opcode, CommandSpec spec) {
+        return opcode == LOG_SENSE || (spec != null && spec.has(CommandSpec.ANY_LUN));
     }
 
     @Override

@@ -44,7 +44,7 @@ class BlockCommandsTest {
 
     @Test
     void unknownServiceActionOfServiceActionIn16IsInvalidOperationCode() {
-        assertSense(h.run(cdb(0x9E, 0x12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0)),
+        assertSense(h.run(cdb(0x9E, 0x1F, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0)),
                 SenseReason.INVALID_OPERATION_CODE);
     }
 

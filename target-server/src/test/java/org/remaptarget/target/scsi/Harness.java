@@ -174,6 +174,14 @@ final class Harness {
         return ((s[3] & 0xffL) << 24) | ((s[4] & 0xff) << 16) | ((s[5] & 0xff) << 8) | (s[6] & 0xff);
     }
 
+    static long u32(byte[] d, int off) {
+        return ((d[off] & 0xffL) << 24) | ((d[off + 1] & 0xff) << 16) | ((d[off + 2] & 0xff) << 8) | (d[off + 3] & 0xff);
+    }
+
+    static long u64(byte[] d, int off) {
+        return (u32(d, off) << 32) | u32(d, off + 4);
+    }
+
     static byte[] data(ScsiResult r) {
         byte[] d = new byte[r.dataInLength()];
         if (r.dataIn() != null) {

@@ -99,12 +99,12 @@ class ModeParametersTest {
     }
 
     @Test
-    void changeableValuesShowWceAndDsenseOnly() {
+    void changeableValuesShowWceDsenseAndSwpOnly() {
         byte[] cache = data(h.run(sense6(1, 1, 0x08, 255)));
         assertEquals(0x04, cache[4 + 2]);
         byte[] control = data(h.run(sense6(1, 1, 0x0A, 255)));
         assertEquals(0x04, control[4 + 2]);
-        assertEquals(0, control[4 + 4] & 0x08, "SWP not changeable");
+        assertEquals(0x08, control[4 + 4], "SWP changeable");
     }
 
     @Test

@@ -69,6 +69,11 @@ final class RecordingDevice implements BlockDevice {
     }
 
     @Override
+    public org.remaptarget.remap.device.AllocationRun allocation(long lba, long maxBlocks) {
+        return inner.allocation(lba, maxBlocks);
+    }
+
+    @Override
     public void discard(long lba, long blocks) {
         inner.discard(lba, blocks);
     }

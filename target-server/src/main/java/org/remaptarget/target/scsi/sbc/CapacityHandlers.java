@@ -7,8 +7,8 @@ import org.remaptarget.target.scsi.ScsiResult;
 
 /**
  * READ CAPACITY (10) and (16) (SBC-3 §5.15, §5.16): the last LBA (FFFFFFFFh in the 10-byte form when it does not
- * fit, telling the initiator to use the 16-byte form) and the block length; no protection, no thin provisioning
- * (LBPME = 0), one logical block per physical block. Stateless.
+ * fit, telling the initiator to use the 16-byte form) and the block length; no protection; LBPME and LBPRZ set on
+ * a thin-provisioned LU; one logical block per physical block. Stateless.
  */
 final class CapacityHandlers {
     private CapacityHandlers() {
@@ -35,7 +35,17 @@ final class CapacityHandlers {
         put32(d, 0, last >>> 32);
         put32(d, 4, last);
         put32(d, 8, lu.blockSize());
+        // LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT: the backing file's 4 KiB allocation unit
+        d[13] = (byte) physicalExponent(lu.blockSize());
+        if (lu.thin()) {
+            d[14] = (byte) 0xC0; // LBPME, LBPRZ: deallocated blocks read as zeros
+        }
         return Command.dataIn(d, d.length, alloc);
+    }
+
+    /** log2 of logical blocks per 4 KiB physical block (3 for 512-byte blocks, 0 for 4096). */
+    static int physicalExponent(int blockSize) {
+        return Integer.numberOfTrailingZeros(Math.max(1, 4096 / blockSize));
     }
 
     private static void put32(byte[] d, int off, long v) {

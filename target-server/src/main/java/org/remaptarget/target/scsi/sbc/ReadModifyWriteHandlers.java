@@ -1,7 +1,7 @@
 package org.remaptarget.target.scsi.sbc;
 
-import java.util.concurrent.locks.ReentrantLock;
 import org.remaptarget.target.lun.LogicalUnit;
+import org.remaptarget.target.lun.RangeLocks;
 import org.remaptarget.target.scsi.Command;
 import org.remaptarget.target.scsi.ScsiFailure;
 import org.remaptarget.target.scsi.ScsiResult;
@@ -9,7 +9,8 @@ import org.remaptarget.target.scsi.SenseReason;
 
 /**
  * COMPARE AND WRITE (SBC-3 §5.2) and ORWRITE (16) (SBC-3 §5.7): read, combine, write, under the LU's
- * read-modify-write lock so two such commands never interleave. COMPARE AND WRITE takes 2×N blocks of Data-Out
+ * LU's range locks for their blocks — the same locks every write path takes — so nothing else writes those blocks,
+ * from any session, between the read and the write. COMPARE AND WRITE takes 2×N blocks of Data-Out
  * (verify data then write data); a difference ends in MISCOMPARE 1D/00 with the byte offset in INFORMATION and
  * nothing written. ORWRITE ORs the Data-Out into the medium (BMOP 000b).
  */
@@ -48,17 +49,13 @@ final class ReadModifyWriteHandlers {
         }
         byte[] data = c.dataOut();
         byte[] current = new byte[half];
-        ReentrantLock lock = lu.readModifyWriteLock();
-        lock.lock();
-        try {
+        try (RangeLocks.Held h = lu.rangeLocks().lock(lba, blocks)) {
             lu.backend().read(lba, blocks, current, 0);
             int at = java.util.Arrays.mismatch(current, 0, half, data, 0, half);
             if (at >= 0) {
                 throw ScsiFailure.at(SenseReason.MISCOMPARE_DURING_VERIFY, at);
             }
             lu.backend().write(lba, blocks, data, half, c.bit(1, 3) || !lu.mode().wce());
-        } finally {
-            lock.unlock();
         }
         lu.countWrite(half);
         return ScsiResult.goodTransferred(2L * half);
@@ -87,16 +84,12 @@ final class ReadModifyWriteHandlers {
         }
         byte[] data = c.dataOut();
         byte[] merged = new byte[bytes];
-        ReentrantLock lock = lu.readModifyWriteLock();
-        lock.lock();
-        try {
+        try (RangeLocks.Held h = lu.rangeLocks().lock(r.lba(), blocks)) {
             lu.backend().read(r.lba(), (int) blocks, merged, 0);
             for (int i = 0; i < bytes; i++) {
                 merged[i] |= data[i];
             }
             lu.backend().write(r.lba(), (int) blocks, merged, 0, c.bit(1, 3) || !lu.mode().wce());
-        } finally {
-            lock.unlock();
         }
         lu.countWrite(bytes);
         return ScsiResult.goodTransferred(bytes);

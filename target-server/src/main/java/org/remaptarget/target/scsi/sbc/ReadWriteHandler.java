@@ -2,6 +2,7 @@ package org.remaptarget.target.scsi.sbc;
 
 import org.remaptarget.target.backend.RecoveredError;
 import org.remaptarget.target.lun.LogicalUnit;
+import org.remaptarget.target.lun.RangeLocks;
 import org.remaptarget.target.scsi.Command;
 import org.remaptarget.target.scsi.CommandHandler;
 import org.remaptarget.target.scsi.ScsiFailure;
@@ -59,7 +60,10 @@ final class ReadWriteHandler implements CommandHandler {
             int have = (int) Math.min(blocks, c.dataOutLength() / bs);
             RecoveredError recovered = null;
             if (have > 0) {
-                recovered = lu.backend().writeRecovering(r.lba(), have, c.dataOut(), 0, fua || !lu.mode().wce());
+                try (RangeLocks.Held h = lu.rangeLocks().lock(r.lba(), have)) {
+                    recovered = lu.backend().writeRecovering(r.lba(), have, c.dataOut(), 0,
+                            fua || !lu.mode().wce());
+                }
                 lu.countWrite((long) have * bs);
             }
             ScsiResult done = ScsiResult.goodTransferred(bytes);

@@ -2,6 +2,7 @@ package org.remaptarget.target.scsi.sbc;
 
 import static org.remaptarget.target.scsi.CommandSpec.CONFLICTS;
 import static org.remaptarget.target.scsi.CommandSpec.MEDIUM;
+import static org.remaptarget.target.scsi.CommandSpec.SA_IS_FIELD;
 import static org.remaptarget.target.scsi.CommandSpec.WRITES;
 import static org.remaptarget.target.scsi.CommandSpec.usage;
 
@@ -9,8 +10,8 @@ import java.util.List;
 import org.remaptarget.target.scsi.CommandSpec;
 
 /**
- * The SBC-3 block commands this target implements, with CDB usage data and screening flags. UNMAP and GET LBA
- * STATUS are deliberately absent (INVALID OPERATION CODE) until thin provisioning exists.
+ * The SBC-3 block commands this target implements, with CDB usage data and screening flags. UNMAP answers INVALID
+ * OPERATION CODE on a fully provisioned LU.
  */
 public final class SbcCommands {
     private static final int META = CONFLICTS | MEDIUM;
@@ -39,7 +40,13 @@ public final class SbcCommands {
                 spec(0x35, "SYNCHRONIZE CACHE(10)", rw10(0x35, 0x02), SYNC, CacheHandlers::synchronizeCache10),
                 spec(0x37, "READ DEFECT DATA(10)", usage(0x37, 0, 0x1F, 0, 0, 0, 0, 0xFF, 0xFF, 0x04), CONFLICTS,
                         new DefectDataHandler(false)),
-                spec(0x41, "WRITE SAME(10)", rw10(0x41, 0x00), WRITE, new WriteSameHandler(10)),
+                spec(0x41, "WRITE SAME(10)", rw10(0x41, 0x08), WRITE, new WriteSameHandler(10)),
+                spec(0x42, "UNMAP", usage(0x42, 0x01, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0x04), WRITE,
+                        ProvisioningHandlers::unmap),
+                sanitize(SanitizeHandler.OVERWRITE, "SANITIZE OVERWRITE"),
+                sanitize(SanitizeHandler.BLOCK_ERASE, "SANITIZE BLOCK ERASE"),
+                sanitize(SanitizeHandler.CRYPTO_ERASE, "SANITIZE CRYPTO ERASE"),
+                sanitize(SanitizeHandler.EXIT_FAILURE_MODE, "SANITIZE EXIT FAILURE MODE"),
                 spec(0x88, "READ(16)", rw16(0x88, 0x18), READS, new ReadWriteHandler(16, false)),
                 spec(0x89, "COMPARE AND WRITE", usage(0x89, 0x18, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                         0, 0, 0, 0xFF, 0, 0x04), WRITE, ReadModifyWriteHandlers::compareAndWrite),
@@ -49,7 +56,12 @@ public final class SbcCommands {
                 spec(0x8F, "VERIFY(16)", rw16(0x8F, 0x16), READS, new VerifyHandler(16, false)),
                 spec(0x90, "PRE-FETCH(16)", rw16(0x90, 0x02), READS, CacheHandlers::preFetch16),
                 spec(0x91, "SYNCHRONIZE CACHE(16)", rw16(0x91, 0x02), SYNC, CacheHandlers::synchronizeCache16),
-                spec(0x93, "WRITE SAME(16)", rw16(0x93, 0x00), WRITE, new WriteSameHandler(16)),
+                spec(0x93, "WRITE SAME(16)", rw16(0x93, 0x09), WRITE, new WriteSameHandler(16)),
+                spec(0x9C, "WRITE ATOMIC(16)", usage(0x9C, 0x18, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                        0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04), WRITE, WriteAtomicHandler::writeAtomic16),
+                new CommandSpec(0x9E, 0x12, "GET LBA STATUS", usage(0x9E, 0x12, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04), META, IO_TIMEOUT,
+                        ProvisioningHandlers::getLbaStatus),
                 new CommandSpec(0x9E, 0x10, "READ CAPACITY(16)", usage(0x9E, 0x10, 0, 0, 0, 0, 0, 0, 0, 0,
                         0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04), META, IO_TIMEOUT, CapacityHandlers::readCapacity16),
                 spec(0xA8, "READ(12)", rw12(0xA8, 0x18), READS, new ReadWriteHandler(12, false)),
@@ -63,6 +75,11 @@ public final class SbcCommands {
     private static CommandSpec spec(int op, String name, byte[] usage, int flags,
                                     org.remaptarget.target.scsi.CommandHandler h) {
         return new CommandSpec(op, -1, name, usage, flags, IO_TIMEOUT, h);
+    }
+
+    private static CommandSpec sanitize(int sa, String name) {
+        return new CommandSpec(0x48, sa, name, usage(0x48, 0xA0 | sa, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0x04),
+                WRITE | SA_IS_FIELD, 3600, SanitizeHandler::sanitize);
     }
 
     private static byte[] rw10(int op, int b1) {

@@ -2,6 +2,7 @@ package org.remaptarget.target.scsi.sbc;
 
 import org.remaptarget.target.backend.RecoveredError;
 import org.remaptarget.target.lun.LogicalUnit;
+import org.remaptarget.target.lun.RangeLocks;
 import org.remaptarget.target.scsi.Command;
 import org.remaptarget.target.scsi.CommandHandler;
 import org.remaptarget.target.scsi.ScsiFailure;
@@ -57,7 +58,9 @@ final class VerifyHandler implements CommandHandler {
             int have = (int) Math.min(blocks, c.dataOutLength() / bs);
             RecoveredError recovered = null;
             if (have > 0) {
-                recovered = lu.backend().writeRecovering(r.lba(), have, data, 0, true);
+                try (RangeLocks.Held h = lu.rangeLocks().lock(r.lba(), have)) {
+                    recovered = lu.backend().writeRecovering(r.lba(), have, data, 0, true);
+                }
                 lu.countWrite((long) have * bs);
                 compare(lu, r.lba(), have, data, bytchk == 1 ? 1 : 0);
             }

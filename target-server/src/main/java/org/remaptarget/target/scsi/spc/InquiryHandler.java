@@ -9,6 +9,7 @@ import org.remaptarget.target.scsi.Nexus;
 import org.remaptarget.target.scsi.ScsiFailure;
 import org.remaptarget.target.scsi.ScsiResult;
 import org.remaptarget.target.scsi.SenseReason;
+import org.remaptarget.target.scsi.sbc.SbcLimits;
 
 /**
  * INQUIRY (SPC-4 §6.6): standard data and the VPD pages 00h, 80h, 83h, B0h, B1h, B2h. For a LUN that does not
@@ -46,7 +47,7 @@ final class InquiryHandler implements CommandHandler {
             case 0x83 -> identificationPage(lu.settings(), c.nexus());
             case 0xB0 -> blockLimits(lu);
             case 0xB1 -> blockCharacteristics();
-            case 0xB2 -> provisioning();
+            case 0xB2 -> provisioning(lu);
             default -> throw ScsiFailure.cdb(2);
         };
         return Command.dataIn(d, d.length, alloc);
@@ -63,7 +64,7 @@ final class InquiryHandler implements CommandHandler {
         d[2] = 0x06;     // SPC-4
         d[3] = 0x12;     // HISUP, response data format 2
         d[4] = (byte) (d.length - 5);
-        d[5] = 0;        // no TPGS (no ALUA), no 3PC, no PROTECT
+        d[5] = 0;        // no TPGS (no ALUA), no 3PC (EXTENDED COPY not implemented), no PROTECT
         d[6] = 0;
         d[7] = 0x02;     // CMDQUE
         LunSettings s = lu == null ? null : lu.settings();
@@ -145,16 +146,25 @@ final class InquiryHandler implements CommandHandler {
         d[1] = (byte) 0xB0;
         d[3] = 0x3C;
         d[4] = 0;                                   // WSNZ = 0: WRITE SAME with 0 blocks means "to the end"
-        d[5] = (byte) 255;                          // MAXIMUM COMPARE AND WRITE LENGTH
+        d[5] = (byte) SbcLimits.maxCompareAndWriteBlocks(); // MAXIMUM COMPARE AND WRITE LENGTH
         put16(d, 6, s.optimalTransferBlocks());     // OPTIMAL TRANSFER LENGTH GRANULARITY
         put32(d, 8, s.maxTransferBlocks());         // MAXIMUM TRANSFER LENGTH
         put32(d, 12, s.maxTransferBlocks());        // OPTIMAL TRANSFER LENGTH
         put32(d, 16, s.maxTransferBlocks());        // MAXIMUM PREFETCH LENGTH
-        // 20..35: UNMAP limits stay 0 until thin provisioning exists
+        put32(d, 20, SbcLimits.maxUnmapBlocks(lu));        // MAXIMUM UNMAP LBA COUNT
+        put32(d, 24, SbcLimits.maxUnmapDescriptors(lu));   // MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT
+        put32(d, 28, SbcLimits.unmapGranularity(lu));      // OPTIMAL UNMAP GRANULARITY
+        if (lu.thin()) {
+            d[32] = (byte) 0x80;                            // UGAVALID, UNMAP GRANULARITY ALIGNMENT 0
+        }
         long ws = s.maxWriteSameBlocks();
         for (int i = 0; i < 8; i++) {
             d[36 + i] = (byte) (ws >>> (56 - 8 * i));
         }
+        put32(d, 44, SbcLimits.maxAtomicBlocks(lu));       // MAXIMUM ATOMIC TRANSFER LENGTH
+        put32(d, 48, 1);                                    // ATOMIC ALIGNMENT
+        put32(d, 52, 1);                                    // ATOMIC TRANSFER LENGTH GRANULARITY
+        // 56..63: no atomic boundaries (WRITE ATOMIC's ATOMIC BOUNDARY must be 0)
         return d;
     }
 
@@ -163,14 +173,18 @@ final class InquiryHandler implements CommandHandler {
         d[1] = (byte) 0xB1;
         d[3] = 0x3C;
         d[5] = 0x01; // MEDIUM ROTATION RATE 1: non-rotating medium
+        d[7] = 0x50; // WABEREQ 1, WACEREQ 1: reads after BLOCK / CRYPTO ERASE succeed (and return zeros)
         return d;
     }
 
-    private static byte[] provisioning() {
+    private static byte[] provisioning(LogicalUnit lu) {
         byte[] d = new byte[8];
         d[1] = (byte) 0xB2;
         d[3] = 0x04;
-        // LBPU, LBPWS, LBPWS10 = 0; provisioning type 0 (fully provisioned)
+        if (lu.thin()) {
+            d[5] = (byte) 0xE4; // LBPU, LBPWS, LBPWS10, LBPRZ; ANC_SUP = 0, DP = 0
+            d[6] = 0x02;        // provisioning type: thin
+        }
         return d;
     }
 

@@ -68,8 +68,10 @@ final class ModePages {
         byte[] p = header(0x0A, 12);
         if (mask) {
             p[2] = 0x04;
+            p[4] = 0x08;          // SWP
         } else {
             p[2] = (byte) (v.dSense() ? 0x04 : 0);
+            p[4] = (byte) (v.swp() ? 0x08 : 0);
             p[3] = 0x10;          // QUEUE ALGORITHM MODIFIER 1: unrestricted reordering of SIMPLE tasks
             p[8] = (byte) 0xFF;   // BUSY TIMEOUT PERIOD: unlimited
             p[9] = (byte) 0xFF;
@@ -123,7 +125,7 @@ final class ModePages {
             }
         }
         int b2 = d[off + 2] & 0xff;
-        return switch (code) {
+        ModeValues next = switch (code) {
             case 0x01 -> new ModeValues((b2 & 0x80) != 0, (b2 & 0x40) != 0, (b2 & 0x04) != 0, d[off + 3] & 0xff,
                     d[off + 8] & 0xff, cur.wce(), cur.dSense(), cur.perf(), cur.dexcpt(), cur.test(), cur.mrie(),
                     cur.intervalTimer(), cur.reportCount());
@@ -135,6 +137,7 @@ final class ModePages {
                     cur.intervalTimer(), cur.reportCount());
             default -> informational(d, off, cur, b2);
         };
+        return next.withSwp(code == 0x0A ? (d[off + 4] & 0x08) != 0 : cur.swp());
     }
 
     private static ModeValues informational(byte[] d, int off, ModeValues cur, int b2) throws ScsiFailure {

@@ -55,7 +55,7 @@ final class ModeSenseHandler implements CommandHandler {
         byte[] desc = dbd ? new byte[0] : blockDescriptor(lu, llbaa);
         int headerLen = ten ? 8 : 4;
         byte[] d = new byte[headerLen + desc.length + pages.size()];
-        int dsp = (lu.readOnly() ? 0x80 : 0) | 0x10; // WP, DPOFUA
+        int dsp = (lu.readOnly() || lu.mode().swp() ? 0x80 : 0) | 0x10; // WP, DPOFUA
         if (ten) {
             InquiryHandler.put16(d, 0, d.length - 2);
             d[3] = (byte) dsp;

@@ -1,0 +1,107 @@
+package org.remaptarget.target.scsi;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.remaptarget.target.scsi.Harness.assertGood;
+import static org.remaptarget.target.scsi.Harness.assertSense;
+import static org.remaptarget.target.scsi.Harness.cdb;
+import static org.remaptarget.target.scsi.Harness.data;
+import static org.remaptarget.target.scsi.Harness.pattern;
+import static org.remaptarget.target.scsi.Harness.rw10;
+
+import org.junit.jupiter.api.Test;
+import org.remaptarget.target.lun.LunSettings;
+
+/** SANITIZE service actions, their parameter checks, and what other commands see during and after. */
+class SanitizeTest {
+    private final Harness h = new Harness(LunSettings.defaults(Harness.IQN, 0).withThin(true));
+
+    private static byte[] sanitize(int flagsAndSa, int len) {
+        return cdb(0x48, flagsAndSa, 0, 0, 0, 0, 0, len >>> 8, len & 0xff, 0);
+    }
+
+    private static byte[] overwriteParams(int count, byte... pattern) {
+        byte[] d = new byte[4 + pattern.length];
+        d[0] = (byte) count;
+        d[3] = (byte) pattern.length;
+        System.arraycopy(pattern, 0, d, 4, pattern.length);
+        return d;
+    }
+
+    @Test
+    void overwriteFillsEveryBlockWithTheRepeatedPattern() {
+        assertGood(h.run(rw10(0x2A, 0, 7, 1), pattern(512, 3)));
+        byte[] p = overwriteParams(1, (byte) 0xA5, (byte) 0x5A);
+        assertGood(h.run(sanitize(0x01, p.length), p));
+        byte[] back = data(h.run(rw10(0x28, 0, 7, 1)));
+        for (int i = 0; i < 512; i++) {
+            assertEquals(i % 2 == 0 ? (byte) 0xA5 : (byte) 0x5A, back[i]);
+        }
+    }
+
+    @Test
+    void blockEraseLeavesEveryBlockReadingZeros() {
+        assertGood(h.run(rw10(0x2A, 0, 4000, 2), pattern(1024, 6)));
+        assertGood(h.run(sanitize(0x02, 0)));
+        assertArrayEquals(new byte[1024], data(h.run(rw10(0x28, 0, 4000, 2))));
+    }
+
+    @Test
+    void overwriteWithAZeroPassCountIsInvalidFieldInParameterList() {
+        byte[] p = overwriteParams(0, (byte) 1);
+        assertSense(h.run(sanitize(0x01, p.length), p), SenseReason.INVALID_FIELD_IN_PARAMETER_LIST);
+    }
+
+    @Test
+    void overwriteWithAParameterListOfFourBytesIsInvalidFieldInCdb() {
+        assertSense(h.run(sanitize(0x01, 4), new byte[4]), SenseReason.INVALID_FIELD_IN_CDB);
+    }
+
+    @Test
+    void blockEraseWithAParameterListIsInvalidFieldInCdb() {
+        assertSense(h.run(sanitize(0x02, 8), new byte[8]), SenseReason.INVALID_FIELD_IN_CDB);
+    }
+
+    @Test
+    void reservedBitInByteOneIsInvalidFieldInCdb() {
+        assertSense(h.run(sanitize(0x42, 0)), SenseReason.INVALID_FIELD_IN_CDB);
+    }
+
+    @Test
+    void unknownServiceActionIsInvalidFieldInCdb() {
+        assertSense(h.run(sanitize(0x04, 0)), SenseReason.INVALID_FIELD_IN_CDB);
+    }
+
+    @Test
+    void softwareWriteProtectMakesSanitizeDataProtect() {
+        h.lu.replaceMode(h.lu.mode(), h.lu.mode().withSwp(true));
+        assertSense(h.run(sanitize(0x02, 0)), SenseReason.SOFTWARE_WRITE_PROTECTED);
+    }
+
+    @Test
+    void readOnlyLuMakesSanitizeDataProtect() {
+        Harness ro = new Harness(LunSettings.defaults(Harness.IQN, 0).withReadOnly(true));
+        assertSense(ro.run(sanitize(0x02, 0)), SenseReason.WRITE_PROTECTED);
+    }
+
+    @Test
+    void commandsDuringASanitizeAreNotReadySanitizeInProgressExceptInquiry() {
+        h.lu.sanitize().begin(); // as an IMMED sanitize leaves it while its background job runs
+        assertSense(h.run(cdb(0x00, 0, 0, 0, 0, 0)), SenseReason.NOT_READY_SANITIZE_IN_PROGRESS);
+        assertSense(h.run(rw10(0x28, 0, 0, 1)), SenseReason.NOT_READY_SANITIZE_IN_PROGRESS);
+        assertGood(h.run(cdb(0x12, 0, 0, 0, 96, 0)));
+        h.lu.sanitize().end(true);
+        assertGood(h.run(cdb(0x00, 0, 0, 0, 0, 0)));
+    }
+
+    @Test
+    void afterAFailedSanitizeReadsFailUntilExitFailureMode() {
+        h.lu.sanitize().begin();
+        h.lu.sanitize().end(false);
+        assertSense(h.run(rw10(0x28, 0, 0, 1)), SenseReason.SANITIZE_COMMAND_FAILED);
+        assertGood(h.run(sanitize(0x1F, 0)));
+        assertGood(h.run(rw10(0x28, 0, 0, 1)));
+        assertTrue(!h.lu.sanitize().failed());
+    }
+}
