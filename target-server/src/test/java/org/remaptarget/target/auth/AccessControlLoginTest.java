@@ -119,4 +119,42 @@ class AccessControlLoginTest {
             assertFalse(text.contains(NET), text);
         }
     }
+
+    @Test
+    void discoveryWithDiscoveryChapConfiguredRefusesALoginWithoutChap() throws Exception {
+        SecurityPolicy policy = new SecurityPolicy(Map.of(), new TargetAccess(new ChapSecret("disc", "discovery-secret"),
+                null, Set.of(), List.of(), Map.of()), SecurityPolicy.DEFAULT_ALGORITHMS, new SecureRandom());
+        try (RemapTarget s = RemapTarget.builder().security(policy).target(OPEN).memoryLun(0, 1L << 20).and().start();
+             TestInitiator ini = new TestInitiator(new InetSocketAddress("127.0.0.1", s.port()))) {
+            LoginResponsePdu r = ini.login(ME, 0x80_0000_4007L, null, NO_DIGESTS);
+            assertEquals(2, r.statusClass());
+            assertEquals(1, r.statusDetail());
+        }
+    }
+
+    @Test
+    void policyFromConfigurationCarriesCredentialsMasksAndMd5() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("policy");
+        try {
+            var cfg = new org.remaptarget.target.config.ConfigLoader().parse("p.yaml", """
+                    chap-allow-md5: true
+                    targets:
+                      - iqn: iqn.2026-11.org.example:t
+                        chap: {user: alice, secret: twelve-bytes-ok}
+                        lun-masks: {iqn.2026-11.org.example:h: [1]}
+                        luns: [{lun: 0, path: a.img, size: 1M}, {lun: 1, path: b.img, size: 1M}]
+                    """, dir);
+            SecurityPolicy p = SecurityPolicy.fromConfig(cfg, new SecureRandom());
+            assertTrue(SecurityPolicy.configured(cfg));
+            assertEquals(SecurityPolicy.withMd5(), p.algorithms());
+            assertEquals("alice", p.access("iqn.2026-11.org.example:t").chap().user());
+            assertFalse(p.lunVisible("iqn.2026-11.org.example:t", "iqn.2026-11.org.example:h", 0));
+            assertTrue(p.lunVisible("iqn.2026-11.org.example:t", "iqn.2026-11.org.example:h", 1));
+            assertTrue(p.lunVisible("iqn.2026-11.org.example:t", "iqn.2026-11.org.example:other", 0));
+        } finally {
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
 }
