@@ -189,7 +189,8 @@ class SecurityIT {
         Tools.require("iscsi-ls");
         Tools.Result other = run(Map.of(), "iscsi-ls", "-s", "-i", OTHER_INITIATOR, "iscsi://127.0.0.1:" + port);
         Tools.Result good = run(Map.of(), "iscsi-ls", "-s", "-i", GOOD_INITIATOR, "iscsi://127.0.0.1:" + port);
-        assertTrue(other.ok(), other.output());
+        // iscsi-ls -s logs in to every target it discovers and stops at the CHAP ones (no credentials given);
+        // libiscsi lists the targets last-first, so the masked target comes before them
         String maskedOther = section(other.output(), MASKED);
         String maskedGood = section(good.output(), MASKED);
         assertTrue(maskedGood.contains("Lun:0") && maskedGood.contains("Lun:1"), good.output());

@@ -8,7 +8,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.remaptarget.target.admin.AdminServer;
+import org.remaptarget.target.admin.AdminTls;
 import org.remaptarget.target.api.RemapTarget;
 import org.remaptarget.target.config.ConfigException;
 import org.remaptarget.target.config.ConfigLoader;
@@ -50,6 +55,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--allow-insecure-config-permissions",
             description = "Serve a configuration holding CHAP secrets even when group or others can read it.")
     boolean allowInsecureConfigPermissions;
+
+    @Option(names = "--admin-tls",
+            description = "Serve the admin API over HTTPS with a self-signed certificate kept in the data directory "
+                    + "(generated on first start; its SHA-256 fingerprint and the token are printed). Required "
+                    + "for a non-loopback --admin address.")
+    boolean adminTls;
 
     @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = AdminOptions.DEFAULT_ADMIN,
             description = "Admin API and /metrics listen address (default ${DEFAULT-VALUE}; 'off' disables it). "
@@ -110,12 +121,26 @@ final class ServeCommand implements Callable<Integer> {
         if (!"off".equalsIgnoreCase(admin)) {
             try {
                 InetSocketAddress a = parseListen(admin);
-                if (a.getAddress() != null && !a.getAddress().isLoopbackAddress()) {
-                    throw new IllegalArgumentException(admin + " is not a loopback address; the admin API is "
-                            + "local only");
+                boolean loopback = a.getAddress() != null && a.getAddress().isLoopbackAddress();
+                if (!loopback && !adminTls) {
+                    throw new IllegalArgumentException(admin + " is not a loopback address; add --admin-tls to "
+                            + "serve the admin API over HTTPS there");
                 }
                 String token = AdminToken.loadOrCreate(tokenFile != null ? tokenFile : dataDir.resolve("admin.token"));
-                adminServer = new AdminServer(server, a, token);
+                AdminTls tls = null;
+                if (adminTls) {
+                    List<String> names = new ArrayList<>(List.of("localhost", "127.0.0.1", "::1"));
+                    if (a.getAddress() != null && !a.getAddress().isAnyLocalAddress()) {
+                        names.add(a.getAddress().getHostAddress());
+                    }
+                    names.add(java.net.InetAddress.getLocalHost().getHostName());
+                    tls = AdminTls.loadOrCreate(dataDir, names, Clock.systemUTC(), new SecureRandom());
+                }
+                adminServer = new AdminServer(server, a, token, tls);
+                if (tls != null) {
+                    out.println("Admin API TLS certificate SHA-256 fingerprint: " + tls.fingerprint());
+                    out.println("Admin API token: " + token);
+                }
             } catch (IllegalArgumentException e) {
                 server.close();
                 err.println("remap-target: --admin: " + e.getMessage());
@@ -147,7 +172,7 @@ final class ServeCommand implements Callable<Integer> {
 
         printBanner(out, server, cfg);
         if (adminServer != null) {
-            out.println("Admin API and metrics: http://" + host(adminServer.address()) + ":"
+            out.println("Admin API and metrics: " + adminServer.scheme() + "://" + host(adminServer.address()) + ":"
                     + adminServer.address().getPort() + "/metrics  (try: ./remap-target status)");
         }
         out.flush();
