@@ -78,6 +78,20 @@ final class Reallocator {
         return token >= 0 && active.get() == 0 && version.get() == token;
     }
 
+    /**
+     * Raises the remap fence around work that reads a block before remapping it ({@code remapNow}): a fast-path
+     * write overlapping it is redone under the stripe lock, so the copy can never be older than an acknowledged
+     * write. Pair with {@link #closeFence()}.
+     */
+    void openFence() {
+        active.incrementAndGet();
+        version.incrementAndGet();
+    }
+
+    void closeFence() {
+        active.decrementAndGet();
+    }
+
     ReentrantLock lockFor(long lba) {
         long h = lba * 0x9E3779B97F4A7C15L;
         ReentrantLock l = stripes[(int) (h >>> 58)];

@@ -269,7 +269,8 @@ public final class RemapVolume implements Closeable {
                 c.flushes.sum(), c.discards.sum(), c.readErrors.sum(), c.writeErrors.sum(), c.retries.sum(),
                 c.remaps.sum(), c.reallocationFailures.sum(), st.table().size(), st.pendingCount(), a.usedCount(),
                 a.retiredCount(), a.capacity(), store.durableGeneration(), store.checkpointGeneration(),
-                mc.commitGroups(), mc.records(), mc.checkpoints(), health.current());
+                mc.commitGroups(), mc.records(), mc.checkpoints(), health.current(), c.readRetries.sum(),
+                c.writeRetries.sum(), c.readsRecovered.sum(), c.writeErrorsReported.sum());
     }
 
     public Health health() {

@@ -27,17 +27,26 @@ import org.remaptarget.remap.table.RemapTable;
  *
  * <p>Hot path: when nothing is remapped or pending, a request is one call to the data device plus two volatile
  * reads (the remap fence). No locks are taken except on the error path (stripe locks in {@link Reallocator}).
+ *
+ * <p>The behaviour switches ({@link EngineOptions}: read retries, automatic write reallocation) can be changed at
+ * run time ({@link #setReadRetries}, {@link #setAutoReallocateOnWrite}): the current options are one immutable
+ * value behind a volatile field, swapped under {@code optionsLock}; an I/O already running may still use the
+ * previous value. {@link #writeReporting} tells its caller whether the write moved a block to a spare.
  */
 public final class RemappingBlockDevice implements BlockDevice {
     private static final Logger LOG = LogManager.getLogger(RemappingBlockDevice.class);
     private static final int DISCARD_CHUNK = 1 << 16;
+
+    /** {@link #writeReporting} result when no block was moved to a spare. */
+    public static final long NOT_REALLOCATED = -1;
 
     private final BlockDevice data;
     private final BlockDevice spare;
     private final List<BlockDevice> flushTargets;
     private final RemapState state;
     private final RemapTable table;
-    private final EngineOptions options;
+    private final Object optionsLock = new Object();
+    private volatile EngineOptions options;
     private final EngineCounters counters;
     private final Reallocator realloc;
     private final int bs;
@@ -170,9 +179,13 @@ public final class RemappingBlockDevice implements BlockDevice {
         for (int a = used; a < attempts; a++) {
             if (a > 0) {
                 counters.retries.increment();
+                counters.readRetries.increment();
             }
             try {
                 dev.read(devLba, one.duplicate());
+                if (a > 0) {
+                    counters.readsRecovered.increment();
+                }
                 return;
             } catch (IOException e) {
                 last = e;
@@ -192,45 +205,57 @@ public final class RemappingBlockDevice implements BlockDevice {
 
     @Override
     public void write(long lba, ByteBuffer src, boolean fua) throws IOException {
+        writeReporting(lba, src, fua);
+    }
+
+    /**
+     * Writes like {@link #write} and reports whether the write was recovered by moving a block to a spare (a
+     * failing block, or one pending reallocation): returns the highest such LBA, or {@link #NOT_REALLOCATED}.
+     * The data is written and durable as {@link #write} promises either way.
+     */
+    public long writeReporting(long lba, ByteBuffer src, boolean fua) throws IOException {
         int n = blocksIn(src);
         checkRange(lba, n);
         counters.writes.increment();
         counters.blocksWritten.add(n);
         ByteBuffer buf = src.slice();
         long token = realloc.fenceBefore();
+        long moved;
         if (token < 0) {
-            slowWrite(lba, n, buf, fua, false);
+            moved = slowWrite(lba, n, buf, fua, false);
         } else {
-            fastWrite(lba, n, buf, fua);
+            moved = fastWrite(lba, n, buf, fua);
             if (!realloc.fenceHeld(token)) {
                 // a remap ran while this write was in flight: make sure the data lands where the table points now
-                slowWrite(lba, n, buf, fua, false);
+                moved = Math.max(moved, slowWrite(lba, n, buf, fua, false));
             }
         }
         src.position(src.limit());
+        return moved;
     }
 
-    private void fastWrite(long lba, int n, ByteBuffer buf, boolean fua) throws IOException {
+    private long fastWrite(long lba, int n, ByteBuffer buf, boolean fua) throws IOException {
         if (table.size() == 0 && !state.hasPending()) {
             try {
                 data.write(lba, buf.duplicate(), fua);
             } catch (IOException e) {
-                failedRun(lba, n, buf, fua, e);
+                return failedRun(lba, n, buf, fua, e);
             }
-            return;
+            return NOT_REALLOCATED;
         }
+        long moved = NOT_REALLOCATED;
         int i = 0;
         while (i < n) {
             long s = table.get(lba + i);
             if (state.isPending(lba + i)) {
-                slowWriteBlock(lba + i, window(buf, i, 1), fua, false);
+                moved = Math.max(moved, slowWriteBlock(lba + i, window(buf, i, 1), fua, false));
                 i++;
             } else if (s != RemapTable.NOT_MAPPED) {
                 try {
                     spare.write(s, window(buf, i, 1), fua);
                 } catch (IOException e) {
                     counters.writeErrors.increment();
-                    slowWriteBlock(lba + i, window(buf, i, 1), fua, true);
+                    moved = Math.max(moved, slowWriteBlock(lba + i, window(buf, i, 1), fua, true));
                 }
                 i++;
             } else {
@@ -242,33 +267,39 @@ public final class RemappingBlockDevice implements BlockDevice {
                 try {
                     data.write(lba + i, run.duplicate(), fua);
                 } catch (IOException e) {
-                    failedRun(lba + i, j - i, run, fua, e);
+                    moved = Math.max(moved, failedRun(lba + i, j - i, run, fua, e));
                 }
                 i = j;
             }
         }
+        return moved;
     }
 
-    private void failedRun(long lba, int n, ByteBuffer run, boolean fua, IOException e) throws IOException {
+    private long failedRun(long lba, int n, ByteBuffer run, boolean fua, IOException e) throws IOException {
         counters.writeErrors.increment();
         LOG.debug("{}: write of [{}, +{}) failed ({}); retrying block by block", name, lba, n, e.toString());
-        slowWrite(lba, n, run, fua, true);
+        return slowWrite(lba, n, run, fua, true);
     }
 
-    private void slowWrite(long lba, int n, ByteBuffer buf, boolean fua, boolean firstAttemptFailed)
+    /** Writes block by block; returns the highest LBA moved to a spare, or {@link #NOT_REALLOCATED}. */
+    private long slowWrite(long lba, int n, ByteBuffer buf, boolean fua, boolean firstAttemptFailed)
             throws IOException {
+        long moved = NOT_REALLOCATED;
         for (int i = 0; i < n; i++) {
-            slowWriteBlock(lba + i, window(buf, i, 1), fua, firstAttemptFailed && n == 1);
+            moved = Math.max(moved, slowWriteBlock(lba + i, window(buf, i, 1), fua, firstAttemptFailed && n == 1));
         }
+        return moved;
     }
 
     /**
      * Writes one block under its stripe lock, wherever the table points now; heals failures by remapping.
      *
      * @param firstAttemptFailed the caller already tried this exact block once (so only the one retry is left)
+     * @return {@code lba} when the block was moved to a spare, else {@link #NOT_REALLOCATED}
      */
-    private void slowWriteBlock(long lba, ByteBuffer one, boolean fua, boolean firstAttemptFailed)
+    private long slowWriteBlock(long lba, ByteBuffer one, boolean fua, boolean firstAttemptFailed)
             throws IOException {
+        boolean awre = options.autoReallocateOnWrite();
         ReentrantLock lock = realloc.lockFor(lba);
         try {
             long s = table.get(lba);
@@ -276,18 +307,19 @@ public final class RemappingBlockDevice implements BlockDevice {
             int attempts = firstAttemptFailed ? 1 : 2;
             if (firstAttemptFailed) {
                 counters.retries.increment(); // every attempt left is the retry
+                counters.writeRetries.increment();
             }
             if (pending) {
-                if (!options.autoReallocateOnWrite()) {
+                if (!awre) {
                     if (tryWrite(s == RemapTable.NOT_MAPPED ? data : spare,
                             s == RemapTable.NOT_MAPPED ? lba : s, one, fua, attempts)) {
                         realloc.clearPending(lba);
-                        return;
+                        return NOT_REALLOCATED;
                     }
-                    throw new MediumErrorException(lba, true, "write error at LBA " + lba
-                            + " (automatic write reallocation is off)");
+                    throw unrecoveredWrite(lba);
                 }
                 realloc.remap(lba, one, s != RemapTable.NOT_MAPPED, "write to pending block");
+                return lba;
             } else if (s != RemapTable.NOT_MAPPED) {
                 if (!realloc.tryWriteSpare(s, one, fua, attempts)) {
                     if (!options.autoReallocateOnWrite()) {
@@ -295,23 +327,32 @@ public final class RemappingBlockDevice implements BlockDevice {
                                 + "; automatic write reallocation is off)");
                     }
                     realloc.remap(lba, one, true, "spare " + s + " failed on write");
+                    return lba;
                 }
             } else if (!tryWrite(data, lba, one, fua, attempts)) {
-                if (!options.autoReallocateOnWrite()) {
-                    throw new MediumErrorException(lba, true, "write error at LBA " + lba
-                            + " (automatic write reallocation is off)");
+                if (!awre) {
+                    throw unrecoveredWrite(lba);
                 }
                 realloc.remap(lba, one, false, "write error");
+                return lba;
             }
+            return NOT_REALLOCATED;
         } finally {
             lock.unlock();
         }
+    }
+
+    private MediumErrorException unrecoveredWrite(long lba) {
+        counters.writeErrorsReported.increment();
+        return new MediumErrorException(lba, true, "write error at LBA " + lba
+                + " (automatic write reallocation is off)");
     }
 
     private boolean tryWrite(BlockDevice dev, long devLba, ByteBuffer one, boolean fua, int attempts) {
         for (int a = 0; a < attempts; a++) {
             if (a > 0) {
                 counters.retries.increment();
+                counters.writeRetries.increment();
             }
             try {
                 dev.write(devLba, one.duplicate(), fua);
@@ -427,8 +468,31 @@ public final class RemappingBlockDevice implements BlockDevice {
         return counters;
     }
 
-    EngineOptions options() {
+    /** The behaviour switches now in force. */
+    public EngineOptions options() {
         return options;
+    }
+
+    /**
+     * AWRE: on, a write error is healed by moving the block to a spare; off, it is reported as a write medium
+     * error naming the block. Takes effect for I/O that starts afterwards. Thread-safe.
+     */
+    public void setAutoReallocateOnWrite(boolean on) {
+        synchronized (optionsLock) {
+            options = options.withAutoReallocateOnWrite(on);
+        }
+    }
+
+    /**
+     * Extra attempts of a failing block read before it is reported and marked pending (0..100). Takes effect for
+     * I/O that starts afterwards. Thread-safe.
+     *
+     * @throws IllegalArgumentException outside 0..100
+     */
+    public void setReadRetries(int n) {
+        synchronized (optionsLock) {
+            options = options.withReadRetries(n);
+        }
     }
 
     @Override

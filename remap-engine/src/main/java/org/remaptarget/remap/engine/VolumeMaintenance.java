@@ -24,7 +24,6 @@ public final class VolumeMaintenance {
     private final RemapTable table;
     private final Reallocator realloc;
     private final EngineCounters counters;
-    private final EngineOptions options;
 
     public VolumeMaintenance(RemappingBlockDevice engine) {
         this.engine = engine;
@@ -34,7 +33,6 @@ public final class VolumeMaintenance {
         this.table = state.table();
         this.realloc = engine.reallocator();
         this.counters = engine.counters();
-        this.options = engine.options();
     }
 
     /** The device maintained. */
@@ -55,6 +53,7 @@ public final class VolumeMaintenance {
      */
     public long remapNow(long lba) throws IOException {
         engine.checkRange(lba, 1);
+        realloc.openFence(); // before the copy is read: a concurrent fast-path write must be redone after us
         ReentrantLock lock = realloc.lockFor(lba);
         try {
             long s = table.get(lba);
@@ -69,6 +68,7 @@ public final class VolumeMaintenance {
             return realloc.remap(lba, one, s != RemapTable.NOT_MAPPED, "manual remap");
         } finally {
             lock.unlock();
+            realloc.closeFence();
         }
     }
 
@@ -84,7 +84,7 @@ public final class VolumeMaintenance {
     }
 
     private boolean readQuietly(BlockDevice dev, long devLba, ByteBuffer one) {
-        for (int a = 0; a <= options.readRetries(); a++) {
+        for (int a = 0; a <= engine.options().readRetries(); a++) {
             try {
                 dev.read(devLba, one.duplicate());
                 return true;
@@ -152,6 +152,11 @@ public final class VolumeMaintenance {
     /** Spare blocks in the spare area. */
     public long spareBlocks() {
         return state.spares().capacity();
+    }
+
+    /** Spare blocks neither used nor retired: how many more blocks can be moved. */
+    public long freeSpares() {
+        return state.spares().freeCount();
     }
 
     /** Every remap, ordered by LBA. */

@@ -18,6 +18,8 @@ import org.remaptarget.remap.device.TimeSource;
 import org.remaptarget.remap.table.IncrementalRemapTable;
 import org.remaptarget.target.backend.BackendHealth;
 import org.remaptarget.target.backend.DeviceBackend;
+import org.remaptarget.target.backend.StorageCounters;
+import org.remaptarget.remap.stats.StatsSnapshot;
 import org.remaptarget.remap.engine.Remap;
 import org.remaptarget.remap.stats.Health;
 import org.remaptarget.target.config.ConfigException;
@@ -144,7 +146,7 @@ public final class LunHandle {
      * The remap engine's health as the SCSI layer asks for it: DEGRADED or FAILED (spares running low or gone)
      * predicts failure (informational exception 5D/00); remapped LBAs are the grown defect list.
      */
-    private record VolumeHealth(RemapVolume volume) implements BackendHealth {
+    record VolumeHealth(RemapVolume volume) implements BackendHealth {
         @Override
         public boolean failurePredicted() {
             return volume.health() != Health.OK;
@@ -153,6 +155,22 @@ public final class LunHandle {
         @Override
         public long[] grownDefects() {
             return volume.remaps().stream().mapToLong(Remap::lba).sorted().toArray();
+        }
+
+        /** LOG SENSE only: one stats snapshot (a few dozen adder sums), never on the I/O path. */
+        @Override
+        public StorageCounters counters() {
+            StatsSnapshot s = volume.stats();
+            long bs = volume.device().blockSize();
+            int health = switch (s.health()) {
+                case OK -> StorageCounters.HEALTH_OK;
+                case DEGRADED -> StorageCounters.HEALTH_DEGRADED;
+                case FAILED -> StorageCounters.HEALTH_FAILED;
+            };
+            return new StorageCounters(s.readRetries(), s.readsRecovered(), s.readErrors(), s.blocksRead() * bs,
+                    s.writeRetries(), s.remaps(), s.reallocationFailures() + s.writeErrorsReported(),
+                    s.blocksWritten() * bs, s.remapped(), s.pending(), s.sparesUsed(), s.sparesRetired(),
+                    s.sparesTotal(), health);
         }
     }
 

@@ -14,6 +14,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.remaptarget.target.auth.MaskedScsiCore;
+import org.remaptarget.target.auth.SecurityPolicy;
+import org.remaptarget.target.login.Authenticator;
+import org.remaptarget.target.scsi.ScsiCore;
+import java.util.function.UnaryOperator;
+import java.security.SecureRandom;
+import java.time.Duration;
+import org.remaptarget.target.config.LimitsConfig;
 import org.remaptarget.target.config.ConfigException;
 import org.remaptarget.target.config.LunConfig;
 import org.remaptarget.target.config.ServerConfig;
@@ -97,6 +105,47 @@ public final class RemapTarget implements AutoCloseable {
      * server. On any failure everything opened so far is closed again.
      */
     public static RemapTarget start(ServerConfig config, Options options) throws IOException, ConfigException {
+        Authenticator security = SecurityPolicy.configured(config)
+                ? SecurityPolicy.fromConfig(config, new SecureRandom()) : null;
+        return start(config, options, security, b -> applyLimits(config.security().limits(), b));
+    }
+
+    /** The configured {@code limits:} applied over the built-in settings. */
+    public static IscsiSettings.Builder applyLimits(LimitsConfig l, IscsiSettings.Builder b) {
+        IscsiSettings cur = b.build();
+        if (l.maxSessions() != null) {
+            b.maxSessions(l.maxSessions());
+        }
+        if (l.maxSessionsPerTarget() != null) {
+            b.maxSessionsPerTarget(l.maxSessionsPerTarget());
+        }
+        if (l.commandWindow() != null) {
+            b.commandWindow(l.commandWindow());
+        }
+        if (l.maxRecvDataSegmentLength() != null) {
+            b.maxRecvDataSegmentLength(l.maxRecvDataSegmentLength());
+        }
+        if (l.loginTimeoutSeconds() != null) {
+            b.loginTimeout(Duration.ofSeconds(l.loginTimeoutSeconds()));
+        }
+        if (l.nopInIntervalSeconds() != null || l.nopInTimeoutSeconds() != null) {
+            b.nopIn(l.nopInIntervalSeconds() == null ? cur.nopInInterval()
+                            : Duration.ofSeconds(l.nopInIntervalSeconds()),
+                    l.nopInTimeoutSeconds() == null ? cur.nopInTimeout() : Duration.ofSeconds(l.nopInTimeoutSeconds()));
+        }
+        if (l.maxWriteBufferBytes() != null) {
+            b.maxWriteBufferBytes(l.maxWriteBufferBytes());
+        }
+        return b;
+    }
+
+    /**
+     * As {@link #start(ServerConfig, Options)} with access control and limits: {@code security} authenticates and
+     * authorizes every login (null: open access; a {@link SecurityPolicy} also masks LUNs per initiator), and
+     * {@code limits} adjusts the iSCSI settings (sessions, connections, timeouts, window, segment lengths).
+     */
+    public static RemapTarget start(ServerConfig config, Options options, Authenticator security,
+                                    UnaryOperator<IscsiSettings.Builder> limits) throws IOException, ConfigException {
         ExecutorService io = Executors.newFixedThreadPool(options.ioThreads(), named("scsi-io"));
         List<LunHandle> opened = new ArrayList<>();
         IscsiServer server = null;
@@ -113,11 +162,17 @@ public final class RemapTarget implements AutoCloseable {
                     units.add(h.logicalUnit());
                 }
                 luns.put(t.iqn(), Collections.unmodifiableMap(byLun));
-                entries.put(t.iqn(), new TargetEntry(t.iqn(), t.alias(), new TargetCore(t.iqn(), units, io)));
+                ScsiCore core = new TargetCore(t.iqn(), units, io);
+                if (security instanceof SecurityPolicy policy && !policy.access(t.iqn()).lunMasks().isEmpty()) {
+                    String iqn = t.iqn();
+                    core = new MaskedScsiCore(core, (initiator, lun) -> policy.lunVisible(iqn, initiator, lun));
+                }
+                entries.put(t.iqn(), new TargetEntry(t.iqn(), t.alias(), core));
             }
             LiveTargetDirectory directory = new LiveTargetDirectory(List.copyOf(entries.values()));
-            IscsiSettings settings = IscsiSettings.defaults().toBuilder().portals(config.portals()).build();
-            server = new IscsiServer(settings, directory);
+            IscsiSettings settings = limits.apply(IscsiSettings.defaults().toBuilder()).portals(config.portals())
+                    .build();
+            server = new IscsiServer(settings, directory, security == null ? Authenticator.none() : security);
             server.start();
             RemapTarget rt = new RemapTarget(config, options, server, directory, io,
                     Collections.unmodifiableMap(luns), entries);
@@ -244,6 +299,11 @@ public final class RemapTarget implements AutoCloseable {
         }
     }
 
+    /** The SCSI target core behind a directory entry's core (which may be wrapped for LUN masking). */
+    private static TargetCore targetCore(ScsiCore c) {
+        return c instanceof MaskedScsiCore m ? targetCore(m.delegate()) : (TargetCore) c;
+    }
+
     private void apply(ServerConfig next, ReloadPlan plan, Map<String, Map<Long, LunHandle>> opened) {
         Map<String, Map<Long, LunHandle>> nextLuns = new LinkedHashMap<>();
         Map<String, TargetEntry> nextEntries = new LinkedHashMap<>();
@@ -258,7 +318,7 @@ public final class RemapTarget implements AutoCloseable {
                 nextLuns.put(t.iqn(), Collections.unmodifiableMap(new LinkedHashMap<>(added)));
                 continue;
             }
-            TargetCore core = (TargetCore) old.core();
+            TargetCore core = targetCore(old.core());
             Map<Long, LunHandle> byLun = new java.util.TreeMap<>(luns.get(t.iqn()));
             for (LunHandle h : added.values()) {
                 core.addLogicalUnit(h.logicalUnit());
@@ -287,7 +347,7 @@ public final class RemapTarget implements AutoCloseable {
                     s.close("target " + e.getKey() + " removed by a configuration reload");
                 }
             }
-            TargetCore core = (TargetCore) e.getValue().core();
+            TargetCore core = targetCore(e.getValue().core());
             for (LunHandle h : previous.get(e.getKey()).values()) {
                 core.removeLogicalUnit(h.lun());
                 toClose.add(h);

@@ -6,6 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
+
+import org.remaptarget.target.auth.SecurityPolicy;
+import org.remaptarget.target.login.Authenticator;
+import org.remaptarget.target.net.IscsiSettings;
 import org.remaptarget.target.config.ConfigException;
 import org.remaptarget.target.config.LunConfig;
 import org.remaptarget.target.config.ServerConfig;
@@ -29,6 +34,8 @@ public final class RemapTargetBuilder {
     private final List<TargetBuilder> targets = new ArrayList<>();
     private RemapTarget.Options options = RemapTarget.Options.defaults().withIoThreads(16);
     private final List<Path> temporary = new ArrayList<>();
+    private Authenticator security;
+    private UnaryOperator<IscsiSettings.Builder> limits = b -> b;
 
     RemapTargetBuilder() {
     }
@@ -42,6 +49,18 @@ public final class RemapTargetBuilder {
     /** Threads executing SCSI commands (default 16 for embedded servers). */
     public RemapTargetBuilder ioThreads(int n) {
         this.options = options.withIoThreads(n);
+        return this;
+    }
+
+    /** Access control: CHAP, initiator and network ACLs, LUN masks (see {@link SecurityPolicy}). */
+    public RemapTargetBuilder security(Authenticator authenticator) {
+        this.security = authenticator;
+        return this;
+    }
+
+    /** Adjusts the iSCSI settings (limits, timeouts, negotiation defaults); the portal is set by listen(). */
+    public RemapTargetBuilder settings(UnaryOperator<IscsiSettings.Builder> tune) {
+        this.limits = tune;
         return this;
     }
 
@@ -66,7 +85,7 @@ public final class RemapTargetBuilder {
         }
         ServerConfig cfg = new ServerConfig("embedded", List.of(portal), tc);
         try {
-            RemapTarget rt = RemapTarget.start(cfg, options);
+            RemapTarget rt = RemapTarget.start(cfg, options, security, limits);
             rt.deleteOnClose(temporary);
             return rt;
         } catch (ConfigException e) {

@@ -1,6 +1,7 @@
 package org.remaptarget.target.backend;
 
 import org.remaptarget.target.scsi.ScsiFailure;
+import org.remaptarget.target.scsi.SenseReason;
 
 /**
  * What a logical unit needs from storage, in SCSI terms: fixed geometry, block I/O into caller-owned arrays
@@ -42,6 +43,43 @@ public interface BlockBackend extends AutoCloseable {
 
     /** The grown defect list (remapped LBAs, ascending), or null when the storage keeps none. */
     default long[] grownDefects() {
+        return null;
+    }
+
+    /** {@link #writeReallocating} result when no block was moved to a spare. */
+    long NOT_REALLOCATED = -1;
+
+    /**
+     * Writes like {@link #write} and says whether the storage recovered the write by reallocating a block (moving
+     * it to a spare): returns the highest such LBA, or {@link #NOT_REALLOCATED}. The data is written either way;
+     * the caller reports RECOVERED ERROR 0C/01 when the error recovery page's PER bit asks for it. Storage that
+     * never reallocates just writes.
+     */
+    default long writeReallocating(long lba, int blocks, byte[] src, int off, boolean fua) throws ScsiFailure {
+        write(lba, blocks, src, off, fua);
+        return NOT_REALLOCATED;
+    }
+
+    /**
+     * Applies the read-write error recovery mode page (01h) to the storage: AWRE (a write error is reallocated, or
+     * returned as MEDIUM ERROR 0C/00), ARRE, and the read retry count (clamped to what the storage supports).
+     * Storage without these controls ignores it. Thread-safe; affects I/O that starts afterwards.
+     */
+    default void applyErrorRecovery(boolean autoReallocateOnWrite, boolean autoReallocateOnRead, int readRetries) {
+    }
+
+    /**
+     * REASSIGN BLOCKS for one LBA: moves it to a spare, copying its data when readable. An unreadable block is
+     * not filled with invented data: it stays unreadable (11/00) until the next write, which lands on a spare.
+     * Fails with NO DEFECT SPARE LOCATION AVAILABLE (32/00) when no spare is left, which is all storage without
+     * spares can say.
+     */
+    default void reassign(long lba) throws ScsiFailure {
+        throw ScsiFailure.of(SenseReason.NO_DEFECT_SPARE_LOCATION_AVAILABLE);
+    }
+
+    /** The storage's error-recovery and spare counters for the log pages, or null when it keeps none. */
+    default StorageCounters counters() {
         return null;
     }
 

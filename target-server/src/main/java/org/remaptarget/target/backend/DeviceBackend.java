@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import org.remaptarget.remap.device.BlockDevice;
 import org.remaptarget.remap.device.MediumErrorException;
 import org.remaptarget.remap.device.ReallocationFailedException;
+import org.remaptarget.remap.engine.RemappingBlockDevice;
+import org.remaptarget.remap.engine.VolumeMaintenance;
 import org.remaptarget.target.scsi.ScsiFailure;
 import org.remaptarget.target.scsi.SenseReason;
 
@@ -17,6 +19,8 @@ import org.remaptarget.target.scsi.SenseReason;
  * <li>any other {@link IOException} → HARDWARE ERROR 44/00 on reads, MEDIUM ERROR 0C/00 on writes and flushes;</li>
  * <li>{@link IllegalArgumentException} (a range the caller failed to check) → 21/00.</li>
  * </ul>
+ * Over a {@link RemappingBlockDevice} it also reports reallocated writes, applies the error recovery page (AWRE,
+ * read retries) and reassigns blocks; over any other device those are the interface's defaults.
  * Stateless apart from the device; no locks (the device is thread-safe).
  */
 public final class DeviceBackend implements BlockBackend {
@@ -25,6 +29,8 @@ public final class DeviceBackend implements BlockBackend {
     private final BlockDevice device;
     private final int blockSize;
     private final BackendHealth health;
+    private final RemappingBlockDevice remap; // the device when it remaps, else null
+    private final VolumeMaintenance maintenance; // manual remaps on it, else null
 
     public DeviceBackend(BlockDevice device) {
         this(device, BackendHealth.NONE);
@@ -35,6 +41,8 @@ public final class DeviceBackend implements BlockBackend {
         this.device = device;
         this.blockSize = device.blockSize();
         this.health = health;
+        this.remap = device instanceof RemappingBlockDevice r ? r : null;
+        this.maintenance = remap == null ? null : new VolumeMaintenance(remap);
     }
 
     @Override
@@ -45,6 +53,58 @@ public final class DeviceBackend implements BlockBackend {
     @Override
     public long[] grownDefects() {
         return health.grownDefects();
+    }
+
+    @Override
+    public StorageCounters counters() {
+        return health.counters();
+    }
+
+    @Override
+    public long writeReallocating(long lba, int blocks, byte[] src, int off, boolean fua) throws ScsiFailure {
+        if (remap == null) {
+            write(lba, blocks, src, off, fua);
+            return NOT_REALLOCATED;
+        }
+        try {
+            long moved = remap.writeReporting(lba, ByteBuffer.wrap(src, off, blocks * blockSize), fua);
+            return moved < 0 ? NOT_REALLOCATED : moved;
+        } catch (IOException e) {
+            throw map(e, true);
+        } catch (IllegalArgumentException e) {
+            throw ScsiFailure.of(SenseReason.LBA_OUT_OF_RANGE);
+        }
+    }
+
+    /** Most read retries the engine accepts; larger mode page values are clamped to it. */
+    static final int MAX_READ_RETRIES = 100;
+
+    @Override
+    public void applyErrorRecovery(boolean autoReallocateOnWrite, boolean autoReallocateOnRead, int readRetries) {
+        if (remap != null) {
+            remap.setAutoReallocateOnWrite(autoReallocateOnWrite);
+            remap.setReadRetries(Math.max(0, Math.min(MAX_READ_RETRIES, readRetries)));
+        }
+    }
+
+    @Override
+    public void reassign(long lba) throws ScsiFailure {
+        if (remap == null) {
+            BlockBackend.super.reassign(lba);
+            return;
+        }
+        try {
+            if (maintenance.remapNow(lba) < 0 && maintenance.freeSpares() == 0) {
+                // unreadable, marked pending: only a spare for its next write would complete the reassignment
+                throw ScsiFailure.of(SenseReason.NO_DEFECT_SPARE_LOCATION_AVAILABLE);
+            }
+        } catch (ReallocationFailedException e) {
+            throw ScsiFailure.of(SenseReason.NO_DEFECT_SPARE_LOCATION_AVAILABLE);
+        } catch (IOException e) {
+            throw ScsiFailure.of(SenseReason.INTERNAL_TARGET_FAILURE);
+        } catch (IllegalArgumentException e) {
+            throw ScsiFailure.of(SenseReason.LBA_OUT_OF_RANGE);
+        }
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.remaptarget.target.admin.AdminServer;
 import org.remaptarget.target.api.RemapTarget;
 import org.remaptarget.target.config.ConfigException;
 import org.remaptarget.target.config.ConfigLoader;
+import org.remaptarget.target.config.ConfigPermissions;
 import org.remaptarget.target.config.ServerConfig;
 import org.remaptarget.target.config.TargetConfig;
 import picocli.CommandLine;
@@ -46,6 +47,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (see conf/remap-target.yaml).")
     Path config;
 
+    @Option(names = "--allow-insecure-config-permissions",
+            description = "Serve a configuration holding CHAP secrets even when group or others can read it.")
+    boolean allowInsecureConfigPermissions;
+
     @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = AdminOptions.DEFAULT_ADMIN,
             description = "Admin API and /metrics listen address (default ${DEFAULT-VALUE}; 'off' disables it). "
                     + "Keep it on a loopback address: it has no TLS.")
@@ -68,6 +73,9 @@ final class ServeCommand implements Callable<Integer> {
             InetSocketAddress portal = listen == null ? null : parseListen(listen);
             if (config != null) {
                 cfg = new ConfigLoader().load(config);
+                if (!allowInsecureConfigPermissions) {
+                    ConfigPermissions.check(config, cfg);
+                }
                 if (portal != null) {
                     cfg = cfg.withPortal(portal);
                 }

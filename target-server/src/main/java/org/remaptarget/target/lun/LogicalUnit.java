@@ -22,8 +22,10 @@ import org.remaptarget.target.lun.UnitAttentions.PortKey;
  * {@link PersistentReservations}), prevent-removal holders, pending unit attentions, the task set and I/O counters.
  *
  * <p>Invariants: geometry is fixed for the LU's life; the reservation holder, when set, is a port that addressed
- * this LU. Locks: only the read-modify-write lock (held by COMPARE AND WRITE and ORWRITE during their I/O); every
- * other field is atomic or concurrent, and the task set has its own monitor.
+ * this LU; the storage always runs with the error recovery page (01h) of the current mode values (pushed at
+ * construction, on every mode change and on reset). Locks: the read-modify-write lock (held by COMPARE AND WRITE
+ * and ORWRITE during their I/O) and the error-recovery monitor (held only while pushing page 01h to the storage);
+ * every other field is atomic or concurrent, and the task set has its own monitor.
  * The task set is attached by the core ({@link #attach}) because the executor belongs to the target.
  */
 public final class LogicalUnit {
@@ -38,6 +40,7 @@ public final class LogicalUnit {
     private final UnitAttentions unitAttentions = new UnitAttentions();
     private final AtomicReference<TaskSet> taskSet = new AtomicReference<>();
     private final ReentrantLock readModifyWrite = new ReentrantLock();
+    private final Object errorRecoveryLock = new Object();
     private final InformationalExceptions informationalExceptions = new InformationalExceptions();
     private final PersistentReservations persistentReservations;
 
@@ -67,6 +70,18 @@ public final class LogicalUnit {
         this.blockSize = backend.blockSize();
         this.blockCount = backend.blockCount();
         this.mode = new AtomicReference<>(ModeValues.defaults(settings.writeCacheEnabled()));
+        applyErrorRecovery();
+    }
+
+    /**
+     * Hands the current read-write error recovery page (AWRE, ARRE, read retry count) to the storage. Serialised
+     * so that concurrent mode changes cannot leave the storage with an older page than {@link #mode()}.
+     */
+    private void applyErrorRecovery() {
+        synchronized (errorRecoveryLock) {
+            ModeValues m = mode.get();
+            backend.applyErrorRecovery(m.awre(), m.arre(), m.readRetry());
+        }
     }
 
     /** Counts one completed read of {@code bytes}. */
@@ -139,7 +154,11 @@ public final class LogicalUnit {
 
     /** Replaces the mode parameters if they are still {@code expected}; returns true on success. */
     public boolean replaceMode(ModeValues expected, ModeValues next) {
-        return mode.compareAndSet(expected, next);
+        if (!mode.compareAndSet(expected, next)) {
+            return false;
+        }
+        applyErrorRecovery();
+        return true;
     }
 
     /** True when sense data should be in descriptor format (control page D_SENSE). */
@@ -241,6 +260,7 @@ public final class LogicalUnit {
         clearReservation();
         clearPrevent();
         mode.set(ModeValues.defaults(settings.writeCacheEnabled()));
+        applyErrorRecovery();
         started.set(true);
     }
 

@@ -124,6 +124,29 @@ public final class Command {
         return dataOut();
     }
 
+    /**
+     * A command that completed after the storage recovered an error on its way (a write reallocated to a spare):
+     * when the read-write error recovery page's PER bit is set, CHECK CONDITION with the RECOVERED ERROR
+     * {@code reason} and {@code lba} in INFORMATION, keeping {@code completed}'s data and transfer length (SBC-3
+     * §4.13: the command did complete); otherwise {@code completed} unchanged.
+     */
+    public ScsiResult recovered(ScsiResult completed, SenseReason reason, long lba) {
+        if (lu == null || !lu.mode().per()) {
+            return completed;
+        }
+        return withSense(completed, ScsiFailure.at(reason, lba));
+    }
+
+    /**
+     * {@code completed} turned into CHECK CONDITION with {@code sense} (a RECOVERED ERROR or NO SENSE condition),
+     * keeping its data and transfer length: the command itself did its work.
+     */
+    public ScsiResult withSense(ScsiResult completed, ScsiFailure sense) {
+        byte[] bytes = SenseData.build(sense, descriptorSense());
+        return new ScsiResult(ScsiResult.CHECK_CONDITION, bytes, completed.dataIn(), completed.dataInLength(),
+                completed.transferLength(), false);
+    }
+
     /** GOOD with {@code data[0..len)} truncated to the CDB's allocation length. */
     public static ScsiResult dataIn(byte[] data, int len, long allocationLength) {
         int n = (int) Math.min(len, allocationLength);

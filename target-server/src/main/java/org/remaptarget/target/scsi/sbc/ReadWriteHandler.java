@@ -1,10 +1,12 @@
 package org.remaptarget.target.scsi.sbc;
 
+import org.remaptarget.target.backend.BlockBackend;
 import org.remaptarget.target.lun.LogicalUnit;
 import org.remaptarget.target.scsi.Command;
 import org.remaptarget.target.scsi.CommandHandler;
 import org.remaptarget.target.scsi.ScsiFailure;
 import org.remaptarget.target.scsi.ScsiResult;
+import org.remaptarget.target.scsi.SenseReason;
 
 /**
  * READ and WRITE (6), (10), (12), (16) (SBC-3 §5.11–5.16, §5.29–5.34). Checks, in order: protection fields (none
@@ -12,7 +14,8 @@ import org.remaptarget.target.scsi.ScsiResult;
  * For writes, only the whole blocks of Data-Out actually received are written (EDTL shorter than the CDB: the
  * transport reports the overflow residual); extra data beyond the CDB's length is ignored.
  * A transfer length of 0 moves nothing (6-byte: 0 means 256). Reads land directly in the Data-In array. Writes are
- * durable before GOOD when FUA is set or the write cache is disabled. Stateless.
+ * durable before GOOD when FUA is set or the write cache is disabled. A write the storage recovered by moving a
+ * block to a spare completes with GOOD, or with RECOVERED ERROR 0C/01 naming the block when PER is set. Stateless.
  */
 final class ReadWriteHandler implements CommandHandler {
     private final int cdbSize;
@@ -54,11 +57,14 @@ final class ReadWriteHandler implements CommandHandler {
             // residual tests want the command processed up to the data actually sent, never beyond it. Only
             // whole blocks are written; the transport reports the overflow residual from the CDB's length.
             int have = (int) Math.min(blocks, c.dataOutLength() / bs);
+            long moved = BlockBackend.NOT_REALLOCATED;
             if (have > 0) {
-                lu.backend().write(r.lba(), have, c.dataOut(), 0, fua || !lu.mode().wce());
+                moved = lu.backend().writeReallocating(r.lba(), have, c.dataOut(), 0, fua || !lu.mode().wce());
                 lu.countWrite((long) have * bs);
             }
-            return ScsiResult.goodTransferred(bytes);
+            ScsiResult done = ScsiResult.goodTransferred(bytes);
+            return moved == BlockBackend.NOT_REALLOCATED ? done
+                    : c.recovered(done, SenseReason.WRITE_ERROR_RECOVERED_WITH_AUTO_REALLOCATION, moved);
         }
         byte[] data = new byte[bytes];
         lu.backend().read(r.lba(), (int) blocks, data, 0);

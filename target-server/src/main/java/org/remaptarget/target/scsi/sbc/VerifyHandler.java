@@ -1,5 +1,6 @@
 package org.remaptarget.target.scsi.sbc;
 
+import org.remaptarget.target.backend.BlockBackend;
 import org.remaptarget.target.lun.LogicalUnit;
 import org.remaptarget.target.scsi.Command;
 import org.remaptarget.target.scsi.CommandHandler;
@@ -54,12 +55,15 @@ final class VerifyHandler implements CommandHandler {
         if (writeFirst) {
             // As for WRITE: process only the whole blocks the initiator actually sent (EDTL residual rules).
             int have = (int) Math.min(blocks, c.dataOutLength() / bs);
+            long moved = BlockBackend.NOT_REALLOCATED;
             if (have > 0) {
-                lu.backend().write(r.lba(), have, data, 0, true);
+                moved = lu.backend().writeReallocating(r.lba(), have, data, 0, true);
                 lu.countWrite((long) have * bs);
                 compare(lu, r.lba(), have, data, bytchk == 1 ? 1 : 0);
             }
-            return ScsiResult.goodTransferred(transfer);
+            ScsiResult done = ScsiResult.goodTransferred(transfer);
+            return moved == BlockBackend.NOT_REALLOCATED ? done
+                    : c.recovered(done, SenseReason.WRITE_ERROR_RECOVERED_WITH_AUTO_REALLOCATION, moved);
         }
         if (c.dataOutLength() < transfer) {
             throw ScsiFailure.of(SenseReason.INVALID_FIELD_IN_INFORMATION_UNIT);
