@@ -82,6 +82,8 @@ class ReloadIT {
         Path config = dir.resolve("remap-target.yaml");
         Files.writeString(config, config(port, target(A, lun(0, "a0.img"), lun(1, "a1.img"))));
         server = new ServerProcess(config, dir, ServerProcess.freePort()).start();
+        assertTrue(server.log().contains("Reload " + config + " with: kill -HUP " + server.pid()),
+                "the banner tells how to reload:\n" + server.log());
         String url = "iscsi://127.0.0.1:" + port + "/" + A + "/0";
         Tools.Result w = Tools.run(60, Qemu.io(url, List.of("write -P 0x3c 0 65536")));
         assertEquals(List.of(0L), Qemu.wroteOffsets(w.output()), w.output());

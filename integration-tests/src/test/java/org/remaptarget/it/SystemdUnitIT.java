@@ -1,6 +1,7 @@
 package org.remaptarget.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -103,7 +104,11 @@ class SystemdUnitIT {
             Path copy = dir.resolve("remap-target.service");
             Files.writeString(copy, unit);
             Tools.Result verify = Tools.run(60, "systemd-analyze", "verify", copy.toString());
-            assertEquals("", verify.output().strip(), "systemd-analyze verify: " + verify.output());
+            // syntax and semantics of the file itself; not this machine's missing user, java or install directory
+            for (String line : verify.output().split("\n")) {
+                assertFalse(line.matches(".*(Unknown (key|section)|Failed to parse|Invalid|Unknown lvalue"
+                        + "|ignoring|Missing '=').*"), "systemd-analyze verify: " + verify.output());
+            }
         }
     }
 

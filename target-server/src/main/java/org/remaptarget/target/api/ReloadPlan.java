@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.remaptarget.target.config.AccessConfig;
 import org.remaptarget.target.config.ConfigException;
 import org.remaptarget.target.config.LunConfig;
 import org.remaptarget.target.config.ServerConfig;
@@ -108,6 +109,39 @@ record ReloadPlan(List<String> addedTargets, List<String> removedTargets, List<L
     }
 
     /** Whether two LUNs would open the same file (in-memory LUNs, with no path, share nothing). */
+    /**
+     * Refuses {@code next} when its access control differs from what the running server enforces, which was fixed
+     * at start-up from {@code started}: discovery access, MD5 permission, limits, and each target's access rules
+     * (a target absent from {@code started} is served open, so it may only be added without rules).
+     */
+    static void checkSecurityUnchanged(ServerConfig started, ServerConfig next) throws ConfigException {
+        if (!started.security().discovery().equals(next.security().discovery())) {
+            throw restart(next, "discovery access (discovery-chap, ACLs)");
+        }
+        if (started.security().chapAllowMd5() != next.security().chapAllowMd5()) {
+            throw restart(next, "chap-allow-md5");
+        }
+        if (!started.security().limits().equals(next.security().limits())) {
+            throw restart(next, "limits");
+        }
+        Map<String, AccessConfig> enforced = new LinkedHashMap<>();
+        started.targets().forEach(t -> enforced.put(t.iqn(), t.access()));
+        for (int i = 0; i < next.targets().size(); i++) {
+            TargetConfig t = next.targets().get(i);
+            if (!enforced.getOrDefault(t.iqn(), AccessConfig.OPEN).equals(t.access())) {
+                throw new ConfigException(next.source(), "targets[" + i + "]", 0, "the access rules of " + t.iqn()
+                        + " (chap, mutual-chap, allowed-initiators, allowed-networks, lun-masks) differ from those "
+                        + "the server started with; access control is set up at start-up: restart the server to "
+                        + "change it");
+            }
+        }
+    }
+
+    private static ConfigException restart(ServerConfig next, String what) {
+        return new ConfigException(next.source(), null, 0, what + " changed: it is applied at start-up, restart "
+                + "the server to change it");
+    }
+
     private static boolean sameStorage(LunConfig a, LunConfig b) {
         return sameFile(a.path(), b.path()) || sameFile(a.sparePath(), b.sparePath());
     }

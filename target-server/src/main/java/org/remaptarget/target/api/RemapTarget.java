@@ -51,6 +51,8 @@ public final class RemapTarget implements AutoCloseable {
     private final ExecutorService ioExecutor;
     private final Options options;
     private final LiveTargetDirectory directory;
+    private final ServerConfig started;        // what the authenticator and iSCSI limits were built from
+    private final Authenticator security;      // null: open access
     private final Object lifecycle = new Object();
     private volatile ServerConfig config;
     private volatile Map<String, Map<Long, LunHandle>> luns;   // immutable snapshot, replaced under lifecycle
@@ -58,10 +60,12 @@ public final class RemapTarget implements AutoCloseable {
     private boolean closed;                                    // guarded by lifecycle
     private final List<java.nio.file.Path> deleteOnClose = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private RemapTarget(ServerConfig config, Options options, IscsiServer iscsi, LiveTargetDirectory directory,
-                        ExecutorService ioExecutor, Map<String, Map<Long, LunHandle>> luns,
-                        Map<String, TargetEntry> entries) {
+    private RemapTarget(ServerConfig config, Options options, Authenticator security, IscsiServer iscsi,
+                        LiveTargetDirectory directory, ExecutorService ioExecutor,
+                        Map<String, Map<Long, LunHandle>> luns, Map<String, TargetEntry> entries) {
         this.config = config;
+        this.started = config;
+        this.security = security;
         this.options = options;
         this.iscsi = iscsi;
         this.directory = directory;
@@ -162,19 +166,14 @@ public final class RemapTarget implements AutoCloseable {
                     units.add(h.logicalUnit());
                 }
                 luns.put(t.iqn(), Collections.unmodifiableMap(byLun));
-                ScsiCore core = new TargetCore(t.iqn(), units, io);
-                if (security instanceof SecurityPolicy policy && !policy.access(t.iqn()).lunMasks().isEmpty()) {
-                    String iqn = t.iqn();
-                    core = new MaskedScsiCore(core, (initiator, lun) -> policy.lunVisible(iqn, initiator, lun));
-                }
-                entries.put(t.iqn(), new TargetEntry(t.iqn(), t.alias(), core));
+                entries.put(t.iqn(), new TargetEntry(t.iqn(), t.alias(), coreFor(t.iqn(), units, io, security)));
             }
             LiveTargetDirectory directory = new LiveTargetDirectory(List.copyOf(entries.values()));
             IscsiSettings settings = limits.apply(IscsiSettings.defaults().toBuilder()).portals(config.portals())
                     .build();
             server = new IscsiServer(settings, directory, security == null ? Authenticator.none() : security);
             server.start();
-            RemapTarget rt = new RemapTarget(config, options, server, directory, io,
+            RemapTarget rt = new RemapTarget(config, options, security, server, directory, io,
                     Collections.unmodifiableMap(luns), entries);
             LOG.info("serving {} target(s) on {}", config.targets().size(), server.boundAddresses());
             return rt;
@@ -188,6 +187,15 @@ public final class RemapTarget implements AutoCloseable {
             io.shutdownNow();
             throw e;
         }
+    }
+
+    /** A target's SCSI core, behind the policy's LUN masks when it has any for this target. */
+    private static ScsiCore coreFor(String iqn, List<LogicalUnit> units, ExecutorService io, Authenticator security) {
+        ScsiCore core = new TargetCore(iqn, units, io);
+        if (security instanceof SecurityPolicy policy && !policy.access(iqn).lunMasks().isEmpty()) {
+            core = new MaskedScsiCore(core, (initiator, lun) -> policy.lunVisible(iqn, initiator, lun));
+        }
+        return core;
     }
 
     private static ThreadFactory named(String prefix) {
@@ -266,8 +274,12 @@ public final class RemapTarget implements AutoCloseable {
      * closed, their storage is checkpointed and closed) and updates target aliases. LUNs whose configuration is
      * unchanged keep serving without interruption.
      *
-     * <p>Not applied, and refused: a change of portals (needs a restart), and a change to an existing LUN's
-     * settings (remove it in one reload and add it back in the next, or restart).
+     * <p>Not applied, and refused: a change of portals (needs a restart), a change to an existing LUN's settings
+     * (remove it in one reload and add it back in the next, or restart), and any change to what the authenticator
+     * and the iSCSI limits were built from at start-up: discovery access, {@code chap-allow-md5}, {@code limits},
+     * and a target's access rules (CHAP, ACLs, LUN masks) differing from those it had at start-up (a target that
+     * was not configured then may only be added open). Refusing is the safe choice: a reload must never serve a
+     * target with weaker access control than its file says.
      */
     public ReloadReport reload(ServerConfig next) throws ConfigException, IOException {
         synchronized (lifecycle) {
@@ -275,6 +287,7 @@ public final class RemapTarget implements AutoCloseable {
                 throw new IllegalStateException("the server is closed");
             }
             ReloadPlan plan = ReloadPlan.of(config, next, luns);
+            ReloadPlan.checkSecurityUnchanged(started, next);
             Map<String, Map<Long, LunHandle>> opened = openAll(next, plan);
             apply(next, plan, opened);
             ReloadReport report = plan.report(next.source());
@@ -314,7 +327,7 @@ public final class RemapTarget implements AutoCloseable {
             if (old == null) {
                 List<LogicalUnit> units = added.values().stream().map(LunHandle::logicalUnit).toList();
                 nextEntries.put(t.iqn(), new TargetEntry(t.iqn(), t.alias(),
-                        new TargetCore(t.iqn(), units, ioExecutor)));
+                        coreFor(t.iqn(), units, ioExecutor, security)));
                 nextLuns.put(t.iqn(), Collections.unmodifiableMap(new LinkedHashMap<>(added)));
                 continue;
             }
@@ -331,7 +344,8 @@ public final class RemapTarget implements AutoCloseable {
                 }
             }
             String alias = t.alias() == null ? "" : t.alias();
-            nextEntries.put(t.iqn(), alias.equals(old.alias()) ? old : new TargetEntry(t.iqn(), alias, core));
+            // a new alias keeps the entry's core as it is (with its LUN masks)
+            nextEntries.put(t.iqn(), alias.equals(old.alias()) ? old : new TargetEntry(t.iqn(), alias, old.core()));
             nextLuns.put(t.iqn(), Collections.unmodifiableMap(new LinkedHashMap<>(byLun)));
         }
         directory.replace(List.copyOf(nextEntries.values()));

@@ -171,6 +171,10 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
 
         printBanner(out, server, cfg);
+        if (config != null && hangup != null) {
+            out.println("Reload " + config + " with: kill -HUP " + ProcessHandle.current().pid()
+                    + "  (or systemctl reload remap-target)");
+        }
         if (adminServer != null) {
             out.println("Admin API and metrics: " + adminServer.scheme() + "://" + host(adminServer.address()) + ":"
                     + adminServer.address().getPort() + "/metrics  (try: ./remap-target status)");

@@ -19,7 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.remaptarget.remap.engine.OpenOptions;
 import org.remaptarget.remap.engine.RemapVolume;
 import org.remaptarget.remap.table.IncrementalRemapTable;
+import org.remaptarget.target.config.AccessConfig;
+import org.remaptarget.target.config.ChapCredential;
 import org.remaptarget.target.config.ConfigException;
+import org.remaptarget.target.config.LimitsConfig;
+import org.remaptarget.target.config.SecurityConfig;
 import org.remaptarget.target.config.LunConfig;
 import org.remaptarget.target.config.ServerConfig;
 import org.remaptarget.target.config.TargetConfig;
@@ -257,6 +261,50 @@ class RemapTargetReloadTest {
         assertTrue(!report.changed(), report.toString());
         assertEquals(2, report.unchangedLuns());
         assertEquals(GOOD, tur(s, 0).status());
+    }
+
+    @Test
+    void aTargetAddedWithChapIsRefusedBecauseAccessControlIsSetUpAtStart() throws Exception {
+        server = RemapTarget.start(config(target(A, "a", 0)));
+        TargetConfig b = target(B, "b", 0);
+        AccessConfig chap = new AccessConfig(new ChapCredential("user", "a-long-chap-secret"), null, List.of(),
+                List.of(), Map.of());
+        ServerConfig next = config(target(A, "a", 0), new TargetConfig(B, "b", b.luns(), chap));
+
+        ConfigException e = assertThrows(ConfigException.class, () -> server.reload(next));
+
+        assertEquals("targets[1]", e.key());
+        assertEquals(List.of(A), server.targetNames(), "B is not served without its CHAP");
+    }
+
+    @Test
+    void changedDiscoveryAccessOrLimitsAreRefused() throws Exception {
+        ServerConfig first = config(target(A, "a", 0));
+        server = RemapTarget.start(first);
+        SecurityConfig limits = new SecurityConfig(first.security().discovery(), false,
+                new LimitsConfig(4, null, null, null, null, null, null, null, null));
+        ServerConfig next = new ServerConfig("reload-test.yaml", List.of(ANY), first.targets(), limits);
+
+        ConfigException e = assertThrows(ConfigException.class, () -> server.reload(next));
+
+        assertTrue(e.getMessage().contains("limits changed"), e.getMessage());
+    }
+
+    @Test
+    void aMaskedTargetKeepsItsLunMasksAcrossAnAliasChangeAndAnAddedLun() throws Exception {
+        String me = "iqn.test:reload";
+        AccessConfig masks = new AccessConfig(null, null, List.of(), List.of(), Map.of(me, List.of(0L, 2L)));
+        TargetConfig masked = new TargetConfig(A, "a", target(A, "a", 0, 1).luns(), masks);
+        server = RemapTarget.start(config(masked));
+        TestInitiator s = session(A);
+        assertEquals(List.of(0L), reportLuns(s), "LUN 1 is masked from this initiator");
+
+        server.reload(config(new TargetConfig(A, "renamed", target(A, "a", 0, 1, 2).luns(), masks)));
+
+        assertEquals("06/3F/0E", tur(s, 0).senseCode());
+        assertEquals(List.of(0L, 2L), reportLuns(s), "still masked; the added LUN 2 is in the mask");
+        TestInitiator fresh = session(A);
+        assertEquals(List.of(0L, 2L), reportLuns(fresh));
     }
 
     @Test
