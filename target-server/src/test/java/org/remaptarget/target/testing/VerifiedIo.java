@@ -88,7 +88,28 @@ public final class VerifiedIo implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Runs a command, retrying it (at most 5 times) after a UNIT ATTENTION: another initiator's reset or a fuzzed
+     * task management request legitimately raises one, and a real initiator retries on it.
+     */
     private int command(byte[] cdb, boolean read, byte[] write, ByteArrayOutputStream sink) throws IOException {
+        int status = 0;
+        for (int attempt = 0; attempt < 6; attempt++) {
+            if (sink != null) {
+                sink.reset();
+            }
+            status = commandOnce(cdb, read, write, sink);
+            if (status != UNIT_ATTENTION_SEEN) {
+                return status;
+            }
+        }
+        return 2;
+    }
+
+    /** Marker status: CHECK CONDITION with sense key UNIT ATTENTION. */
+    private static final int UNIT_ATTENTION_SEEN = 0x1006;
+
+    private int commandOnce(byte[] cdb, boolean read, byte[] write, ByteArrayOutputStream sink) throws IOException {
         int edtl = read ? (cdb[7] << 8 | (cdb[8] & 0xff)) * BLOCK : write.length;
         var cmd = ini.command(cdb, read, write != null, edtl, write, true);
         ini.send(cmd);
@@ -111,6 +132,14 @@ public final class VerifiedIo implements AutoCloseable {
                 continue;
             }
             if (p instanceof ScsiResponsePdu s && s.initiatorTaskTag() == cmd.initiatorTaskTag()) {
+                byte[] seg = s.data(); // 2-byte SenseLength, then fixed (70h/71h) or descriptor (72h/73h) sense
+                if (s.response() == 0 && s.status() == 2 && seg.length >= 5) {
+                    int code = seg[2] & 0x7f;
+                    int key = code >= 0x72 ? seg[3] & 0x0f : seg[4] & 0x0f;
+                    if (key == 6) {
+                        return UNIT_ATTENTION_SEEN;
+                    }
+                }
                 return s.response() != 0 ? 0x100 | s.response() : s.status();
             }
             throw new IOException("unexpected " + p);
