@@ -44,6 +44,7 @@ public final class LogicalUnit {
     private final RangeLocks rangeLocks = RangeLocks.defaults();
     private final AtomicReference<Executor> executor = new AtomicReference<>();
     private final SanitizeState sanitize = new SanitizeState();
+    private final CopyResults copyResults = new CopyResults();
     private final InformationalExceptions informationalExceptions = new InformationalExceptions();
     private final PersistentReservations persistentReservations;
 
@@ -164,6 +165,11 @@ public final class LogicalUnit {
     /** The sanitize state (in progress, failed) of this LU. */
     public SanitizeState sanitize() {
         return sanitize;
+    }
+
+    /** Results of EXTENDED COPY commands held for RECEIVE COPY RESULTS. */
+    public CopyResults copyResults() {
+        return copyResults;
     }
 
     /** True when the LU is thin provisioned (LBPME = 1). */
@@ -289,6 +295,7 @@ public final class LogicalUnit {
         mode.set(ModeValues.defaults(settings.writeCacheEnabled()));
         applyErrorRecovery();
         started.set(true);
+        copyResults.clear();
     }
 
     @Override

@@ -40,6 +40,10 @@ public enum SenseReason {
     INVALID_FIELD_IN_CDB(0x5, 0x24, 0x00),
     LOGICAL_UNIT_NOT_SUPPORTED(0x5, 0x25, 0x00),
     INVALID_FIELD_IN_PARAMETER_LIST(0x5, 0x26, 0x00),
+    TOO_MANY_TARGET_DESCRIPTORS(0x5, 0x26, 0x06),
+    UNSUPPORTED_TARGET_DESCRIPTOR_TYPE_CODE(0x5, 0x26, 0x07),
+    TOO_MANY_SEGMENT_DESCRIPTORS(0x5, 0x26, 0x08),
+    UNSUPPORTED_SEGMENT_DESCRIPTOR_TYPE_CODE(0x5, 0x26, 0x09),
     SAVING_PARAMETERS_NOT_SUPPORTED(0x5, 0x39, 0x00),
     MEDIUM_REMOVAL_PREVENTED(0x5, 0x53, 0x02),
     INVALID_RELEASE_OF_PERSISTENT_RESERVATION(0x5, 0x26, 0x04),
@@ -62,6 +66,10 @@ public enum SenseReason {
     WRITE_PROTECTED(0x7, 0x27, 0x00),
     /** The control mode page's SWP bit is set (SPC-4 §7.5.7). */
     SOFTWARE_WRITE_PROTECTED(0x7, 0x27, 0x02),
+    /** EXTENDED COPY could not complete a segment (SPC-4 §6.4.3: COPY ABORTED). */
+    COPY_ABORTED(0xA, 0x00, 0x00),
+    /** EXTENDED COPY names a copy target that is not a LU of this target. */
+    COPY_TARGET_DEVICE_NOT_REACHABLE(0xA, 0x0D, 0x02),
     MISCOMPARE_DURING_VERIFY(0xE, 0x1D, 0x00);
 
     /** Sense key values used outside this enum. */

@@ -121,6 +121,7 @@ public final class TargetCore implements ScsiCore, TargetInfo {
     }
 
     /** The logical unit numbered {@code lun}, or null. */
+    @Override
     public LogicalUnit logicalUnit(long lun) {
         return luns.get(lun);
     }

@@ -2,7 +2,10 @@ package org.remaptarget.target.scsi;
 
 import java.util.List;
 
-/** What target-wide commands (REPORT LUNS, REPORT SUPPORTED OPERATION CODES) may see of the target. */
+/**
+ * What target-wide commands (REPORT LUNS, REPORT SUPPORTED OPERATION CODES, EXTENDED COPY between LUs) may see of
+ * the target.
+ */
 public interface TargetInfo {
     String targetName();
 
@@ -11,4 +14,9 @@ public interface TargetInfo {
 
     /** The command table (for REPORT SUPPORTED OPERATION CODES). */
     CommandTable commands();
+
+    /** The logical unit numbered {@code lun}, or null (EXTENDED COPY resolves its copy targets through this). */
+    default org.remaptarget.target.lun.LogicalUnit logicalUnit(long lun) {
+        return null;
+    }
 }

@@ -64,7 +64,7 @@ final class InquiryHandler implements CommandHandler {
         d[2] = 0x06;     // SPC-4
         d[3] = 0x12;     // HISUP, response data format 2
         d[4] = (byte) (d.length - 5);
-        d[5] = 0;        // no TPGS (no ALUA), no 3PC (EXTENDED COPY not implemented), no PROTECT
+        d[5] = 0x08;     // 3PC: EXTENDED COPY; no TPGS (no ALUA), no PROTECT
         d[6] = 0;
         d[7] = 0x02;     // CMDQUE
         LunSettings s = lu == null ? null : lu.settings();
