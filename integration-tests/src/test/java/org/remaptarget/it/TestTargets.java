@@ -28,4 +28,14 @@ final class TestTargets {
                 List.of(new TargetConfig(IQN, "it", List.of(lun))));
         return RemapTarget.start(cfg);
     }
+
+    /** One write-protected LUN (created first, then served read-only). */
+    static RemapTarget startReadOnly(Path dir, long sizeBytes) throws Exception {
+        start(dir, sizeBytes, false).close();      // create and format it
+        LunConfig lun = new LunConfig(0, dir.resolve("lun0.img"), sizeBytes, 512, null, true, false,
+                16L << 20, null, 80);
+        ServerConfig cfg = new ServerConfig("integration test (read-only)",
+                List.of(new InetSocketAddress("127.0.0.1", 0)), List.of(new TargetConfig(IQN, "it", List.of(lun))));
+        return RemapTarget.start(cfg);
+    }
 }
