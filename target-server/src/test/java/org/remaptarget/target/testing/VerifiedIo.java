@@ -89,8 +89,9 @@ public final class VerifiedIo implements AutoCloseable {
     }
 
     /**
-     * Runs a command, retrying it (at most 5 times) after a UNIT ATTENTION: another initiator's reset or a fuzzed
-     * task management request legitimately raises one, and a real initiator retries on it.
+     * Runs a command, retrying it (at most 5 times) after a UNIT ATTENTION or after 5 s without an answer: another
+     * initiator's reset (here: a fuzzed task management request) legitimately raises the one and aborts the task
+     * silently, and a real initiator retries on both.
      */
     private int command(byte[] cdb, boolean read, byte[] write, ByteArrayOutputStream sink) throws IOException {
         int status = 0;
@@ -98,7 +99,13 @@ public final class VerifiedIo implements AutoCloseable {
             if (sink != null) {
                 sink.reset();
             }
-            status = commandOnce(cdb, read, write, sink);
+            try {
+                status = commandOnce(cdb, read, write, sink);
+            } catch (java.net.SocketTimeoutException e) {
+                // no answer: another initiator's LUN or target reset aborted this task silently (SAM, TAS=0);
+                // like a real initiator, give up on it and issue the command again
+                status = UNIT_ATTENTION_SEEN;
+            }
             if (status != UNIT_ATTENTION_SEEN) {
                 return status;
             }
@@ -114,7 +121,7 @@ public final class VerifiedIo implements AutoCloseable {
         var cmd = ini.command(cdb, read, write != null, edtl, write, true);
         ini.send(cmd);
         while (true) {
-            Pdu p = ini.receive(30_000);
+            Pdu p = ini.receive(5_000);
             if (p instanceof NopInPdu nop) {
                 if (nop.targetTransferTag() != -1) {
                     ini.send(new NopOutPdu(true, Lun.toField(0), -1, nop.targetTransferTag(), ini.cmdSN,
@@ -141,6 +148,10 @@ public final class VerifiedIo implements AutoCloseable {
                     }
                 }
                 return s.response() != 0 ? 0x100 | s.response() : s.status();
+            }
+            if ((p instanceof DataInPdu d && d.initiatorTaskTag() != cmd.initiatorTaskTag())
+                    || (p instanceof ScsiResponsePdu r && r.initiatorTaskTag() != cmd.initiatorTaskTag())) {
+                continue; // a late answer to an attempt given up on
             }
             throw new IOException("unexpected " + p);
         }
