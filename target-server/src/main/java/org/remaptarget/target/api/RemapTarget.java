@@ -266,6 +266,17 @@ public final class RemapTarget implements AutoCloseable {
         return iscsi.sessionCount();
     }
 
+    /** Number of live normal sessions logged in to target {@code iqn}. */
+    public int sessionCount(String iqn) {
+        int n = 0;
+        for (var s : iscsi.sessions()) {
+            if (!s.discovery() && s.target() != null && s.target().iqn().equals(iqn)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /**
      * Applies {@code next} while serving (what SIGHUP does). Validates it against the running configuration and
      * opens every new LUN before changing anything: if that fails, nothing changes and the exception says why

@@ -46,6 +46,7 @@ public final class LogicalUnit {
     private final SanitizeState sanitize = new SanitizeState();
     private final CopyResults copyResults = new CopyResults();
     private final InformationalExceptions informationalExceptions = new InformationalExceptions();
+    private final LatencyHistogram latency = new LatencyHistogram();
     private final PersistentReservations persistentReservations;
 
     private final LongAdder readCommands = new LongAdder();
@@ -98,6 +99,11 @@ public final class LogicalUnit {
     public void countWrite(long bytes) {
         writeCommands.increment();
         writeBytes.add(bytes);
+    }
+
+    /** Command latency from arrival to completion (for the metrics endpoint). */
+    public LatencyHistogram latency() {
+        return latency;
     }
 
     /** Counts one command that ended in CHECK CONDITION. */

@@ -139,7 +139,12 @@ public final class TargetCore implements ScsiCore, TargetInfo {
             return;
         }
         lu.unitAttentions().seen(task.nexus());
-        lu.taskSet().admit(task, () -> task.complete(execute(task, lu)));
+        long arrived = System.nanoTime();
+        lu.taskSet().admit(task, () -> {
+            ScsiResult result = execute(task, lu);
+            lu.latency().record(System.nanoTime() - arrived);
+            task.complete(result);
+        });
     }
 
     /** Screens and runs one command; never throws. */
