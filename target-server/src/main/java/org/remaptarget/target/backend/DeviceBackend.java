@@ -129,6 +129,17 @@ public final class DeviceBackend implements BlockBackend {
     }
 
     @Override
+    public void read(long lba, int blocks, ByteBuffer dst) throws ScsiFailure {
+        try {
+            device.read(lba, dst.slice(dst.position(), blocks * blockSize));
+        } catch (IOException e) {
+            throw map(e, false);
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw ScsiFailure.of(SenseReason.LBA_OUT_OF_RANGE);
+        }
+    }
+
+    @Override
     public void write(long lba, int blocks, byte[] src, int off, boolean fua) throws ScsiFailure {
         try {
             device.write(lba, ByteBuffer.wrap(src, off, blocks * blockSize), fua);

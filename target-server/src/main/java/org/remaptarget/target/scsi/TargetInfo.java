@@ -11,4 +11,9 @@ public interface TargetInfo {
 
     /** The command table (for REPORT SUPPORTED OPERATION CODES). */
     CommandTable commands();
+
+    /** Direct buffers for large Data-In transfers, or null when reads use plain arrays. */
+    default DataBufferPool dataBuffers() {
+        return null;
+    }
 }

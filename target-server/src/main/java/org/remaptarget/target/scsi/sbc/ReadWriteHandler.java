@@ -4,6 +4,8 @@ import org.remaptarget.target.backend.BlockBackend;
 import org.remaptarget.target.lun.LogicalUnit;
 import org.remaptarget.target.scsi.Command;
 import org.remaptarget.target.scsi.CommandHandler;
+import org.remaptarget.target.scsi.DataBufferPool;
+import org.remaptarget.target.scsi.PooledBuffer;
 import org.remaptarget.target.scsi.ScsiFailure;
 import org.remaptarget.target.scsi.ScsiResult;
 import org.remaptarget.target.scsi.SenseReason;
@@ -13,11 +15,16 @@ import org.remaptarget.target.scsi.SenseReason;
  * supported: 24/00), LBA range including 64-bit overflow (21/00, before any I/O), MAXIMUM TRANSFER LENGTH (24/00),
  * For writes, only the whole blocks of Data-Out actually received are written (EDTL shorter than the CDB: the
  * transport reports the overflow residual); extra data beyond the CDB's length is ignored.
- * A transfer length of 0 moves nothing (6-byte: 0 means 256). Reads land directly in the Data-In array. Writes are
+ * A transfer length of 0 moves nothing (6-byte: 0 means 256). Reads land directly in the Data-In buffer: for
+ * {@link #POOLED_MIN_BYTES} and more a pooled direct buffer (released here if the read fails, else by whoever
+ * sends or drops the result), below that a fresh array. Writes are
  * durable before GOOD when FUA is set or the write cache is disabled. A write the storage recovered by moving a
  * block to a spare completes with GOOD, or with RECOVERED ERROR 0C/01 naming the block when PER is set. Stateless.
  */
 final class ReadWriteHandler implements CommandHandler {
+    /** Reads at least this long use the target's direct buffer pool. */
+    static final int POOLED_MIN_BYTES = 64 * 1024;
+
     private final int cdbSize;
     private final boolean write;
 
@@ -65,6 +72,18 @@ final class ReadWriteHandler implements CommandHandler {
             ScsiResult done = ScsiResult.goodTransferred(bytes);
             return moved == BlockBackend.NOT_REALLOCATED ? done
                     : c.recovered(done, SenseReason.WRITE_ERROR_RECOVERED_WITH_AUTO_REALLOCATION, moved);
+        }
+        DataBufferPool pool = bytes >= POOLED_MIN_BYTES && c.target() != null ? c.target().dataBuffers() : null;
+        PooledBuffer buf = pool == null ? null : pool.acquire(bytes);
+        if (buf != null) {
+            try {
+                lu.backend().read(r.lba(), (int) blocks, buf.buffer());
+            } catch (ScsiFailure | RuntimeException e) {
+                buf.release(); // nothing else refers to it yet
+                throw e;
+            }
+            lu.countRead(bytes);
+            return ScsiResult.goodWithBuffer(buf, bytes);
         }
         byte[] data = new byte[bytes];
         lu.backend().read(r.lba(), (int) blocks, data, 0);
