@@ -12,20 +12,21 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>Each class is a fixed array of slots; taking empties a slot with {@code getAndSet(null)} and giving back fills
  * an empty one with {@code compareAndSet(null, b)}, so the pool is lock-free and no buffer is ever handed out
  * twice. Only idle buffers are counted and bounded ({@code maxIdleBytes} in total): a buffer that is lent and never
- * given back (connection dropped mid-write) is simply collected by the GC, and a give-back that would exceed the
- * bound drops the buffer. Buffers larger than {@code maxBytes} are not served ({@link #acquire} returns null).
+ * given back (connection dropped mid-write) is simply collected by the GC. Each class gets an equal share of the
+ * bound ({@code maxIdleBytes / classes}, so large buffers cannot starve small ones) as whole slots, at most
+ * {@value #MAX_SLOTS}; a give-back finding every slot full drops the buffer. A class whose share is smaller than
+ * one buffer is not pooled (each lease is a fresh allocation). Buffers larger than {@code maxBytes} are not served ({@link #acquire} returns null).
  * Thread-safe; no locks.
  */
 public final class DataBufferPool {
-    /** Defaults: 64 KiB to 16 MiB classes, 64 MiB idle at most. */
+    /** Defaults: 64 KiB to 4 MiB classes (7), 64 MiB idle at most (9 idle 1 MiB buffers). */
     public static final int DEFAULT_MIN_BYTES = 64 * 1024;
-    public static final int DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+    public static final int DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
     public static final long DEFAULT_MAX_IDLE_BYTES = 64L * 1024 * 1024;
     private static final int MAX_SLOTS = 64;
 
     private final int minShift;
     private final int maxBytes;
-    private final long maxIdleBytes;
     private final AtomicReferenceArray<ByteBuffer>[] classes;
     private final AtomicLong idleBytes = new AtomicLong();
     private final AtomicLong allocations = new AtomicLong();
@@ -47,12 +48,11 @@ public final class DataBufferPool {
         }
         this.minShift = Integer.numberOfTrailingZeros(minBytes);
         this.maxBytes = maxBytes;
-        this.maxIdleBytes = maxIdleBytes;
         int n = Integer.numberOfTrailingZeros(maxBytes) - minShift + 1;
         this.classes = new AtomicReferenceArray[n];
         for (int i = 0; i < n; i++) {
             long size = (long) minBytes << i;
-            classes[i] = new AtomicReferenceArray<>((int) Math.max(1, Math.min(MAX_SLOTS, maxIdleBytes / size)));
+            classes[i] = new AtomicReferenceArray<>((int) Math.min(MAX_SLOTS, maxIdleBytes / n / size));
         }
     }
 
@@ -93,20 +93,17 @@ public final class DataBufferPool {
         if (Integer.bitCount(cap) != 1 || cap > maxBytes || cap < (1 << minShift)) {
             return;
         }
-        if (idleBytes.addAndGet(cap) > maxIdleBytes) {
-            idleBytes.addAndGet(-cap);
-            return; // over the bound: the GC takes it
-        }
         AtomicReferenceArray<ByteBuffer> slots = classes[classOf(cap)];
         for (int i = 0; i < slots.length(); i++) {
             if (slots.get(i) == null && slots.compareAndSet(i, null, b)) {
+                idleBytes.addAndGet(cap);
                 return;
             }
         }
-        idleBytes.addAndGet(-cap); // every slot full: dropped
+        // every slot full (or the class is not pooled): the GC takes it
     }
 
-    /** Bytes currently idle in the pool. */
+    /** Bytes currently idle in the pool (exact when quiescent; never above the bound). */
     public long idleBytes() {
         return idleBytes.get();
     }
