@@ -145,6 +145,7 @@ final class PduWriter implements PduSink {
             }
         }
         abort();
+        discardQueued(); // release what will never be written (unless a writer still runs: it does this itself)
     }
 
     /** Immediate close: the socket closes now, unblocking reader and writer. Idempotent. */
