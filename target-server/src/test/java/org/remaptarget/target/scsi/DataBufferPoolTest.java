@@ -69,7 +69,7 @@ class DataBufferPoolTest {
 
     @Test
     void idleBytesNeverExceedTheBound() {
-        DataBufferPool pool = new DataBufferPool(K64, 2 * K64, 6L * K64); // 3 x 64 KiB + 1 x 128 KiB slots
+        DataBufferPool pool = new DataBufferPool(K64, 2 * K64, 6L * K64); // 3 x 64 KiB + 1 x 128 KiB slots (half each)
         List<PooledBuffer> leases = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             leases.add(pool.acquire(K64));
@@ -84,7 +84,7 @@ class DataBufferPoolTest {
 
     @Test
     void largeBuffersDoNotCrowdSmallOnesOutOfThePool() {
-        DataBufferPool pool = new DataBufferPool(K64, 4 * K64, 12L * K64); // a 256 KiB share per class: 4, 2, 1 slots
+        DataBufferPool pool = new DataBufferPool(K64, 4 * K64, 12L * K64); // 6, 3 and 1 slots (half the bound each)
         List<PooledBuffer> big = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             big.add(pool.acquire(4 * K64));
