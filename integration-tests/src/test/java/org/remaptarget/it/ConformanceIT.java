@@ -22,6 +22,10 @@ import org.remaptarget.target.api.RemapTarget;
  * {@code -d} (data loss allowed), {@code -S} (sanitize allowed) and a second URL to the same LUN for the multipath
  * tests. Gate: at least {@link #MIN_PASSED} pass, none fail or hang, and every skip is listed with its reason in
  * {@code conformance-skips.tsv}. Results are written to {@code target/conformance.tsv}.
+ *
+ * <p>A second pass runs the removable-medium families (PREVENT ALLOW MEDIUM REMOVAL, START STOP UNIT) against a
+ * removable LUN and the read-only family against a write-protected LUN, where every test must pass: those tests
+ * skip on the default (fixed, writable) LUN.
  */
 class ConformanceIT {
     /** The acceptance bar of the iSCSI target issue. */
@@ -52,7 +56,22 @@ class ConformanceIT {
                 results.add(runOne(t, url));
             }
         }
-        writeReport(results);
+        List<TestResult> media = new ArrayList<>();
+        Path mediaDir = Files.createDirectories(dir.resolve("media"));
+        try (RemapTarget server = TestTargets.startWithMediaLuns(mediaDir, 64L << 20)) {
+            for (String t : tests) {
+                if (t.startsWith("ALL.PreventAllow.") || t.startsWith("ALL.StartStopUnit.")) {
+                    media.add(runOne(t, server.url(TestTargets.IQN, 1)));
+                } else if (t.startsWith("ALL.ReadOnly.")) {
+                    media.add(runOne(t, server.url(TestTargets.IQN, 2)));
+                }
+            }
+        }
+        List<TestResult> all = new ArrayList<>(results);
+        for (TestResult r : media) {
+            all.add(new TestResult(r.name() + "@media", r.outcome(), r.why(), r.output()));
+        }
+        writeReport(all);
 
         List<String> problems = new ArrayList<>();
         int passed = 0;
@@ -73,7 +92,14 @@ class ConformanceIT {
                 }
             }
         }
-        String summary = passed + " passed of " + results.size();
+        for (TestResult r : media) {
+            if (r.outcome() != Outcome.PASS) {
+                problems.add(r.outcome() + " " + r.name() + " on the removable/read-only LUN: " + r.why() + "\n"
+                        + tail(r.output()));
+            }
+        }
+        String summary = passed + " passed of " + results.size() + " on the default LUN; " + media.size()
+                + " passed on the removable and read-only LUNs";
         System.out.println("conformance: " + summary);
         assertEquals(List.of(), problems, summary);
         assertTrue(passed >= MIN_PASSED, summary + ", fewer than " + MIN_PASSED);

@@ -33,6 +33,7 @@ public final class LogicalUnit {
     private final long blockCount;
     private final AtomicReference<ModeValues> mode;
     private final AtomicBoolean started = new AtomicBoolean(true);
+    private final AtomicBoolean mediumLoaded = new AtomicBoolean(true);
     private final AtomicReference<PortKey> reservation = new AtomicReference<>();
     private final Set<PortKey> preventers = ConcurrentHashMap.newKeySet();
     private final UnitAttentions unitAttentions = new UnitAttentions();
@@ -178,6 +179,20 @@ public final class LogicalUnit {
     /** True when sense data should be in descriptor format (control page D_SENSE). */
     public boolean descriptorSense() {
         return mode.get().dSense();
+    }
+
+    /** False after a removable medium was ejected (START STOP UNIT LOEJ), until it is loaded again. */
+    public boolean mediumLoaded() {
+        return mediumLoaded.get();
+    }
+
+    public void setMediumLoaded(boolean on) {
+        mediumLoaded.set(on);
+    }
+
+    /** True when the medium is removable (RMB = 1). */
+    public boolean removable() {
+        return settings.removable();
     }
 
     public boolean isStarted() {

@@ -227,6 +227,9 @@ public final class TargetCore implements ScsiCore, TargetInfo {
             if (persistent != null) {
                 return persistent;
             }
+            if (spec.has(CommandSpec.MEDIUM) && !lu.mediumLoaded()) {
+                throw ScsiFailure.of(SenseReason.NOT_READY_MEDIUM_NOT_PRESENT);
+            }
             if (spec.has(CommandSpec.MEDIUM) && !lu.isStarted()) {
                 throw ScsiFailure.of(SenseReason.NOT_READY_INITIALIZING_COMMAND_REQUIRED);
             }
