@@ -6,7 +6,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 import org.remaptarget.target.backend.BlockBackend;
 import org.remaptarget.target.scsi.Nexus;
 import org.remaptarget.target.scsi.SenseReason;
@@ -19,11 +18,13 @@ import org.remaptarget.target.lun.UnitAttentions.PortKey;
 /**
  * One logical unit: its settings, its storage, and the SCSI state SPC/SBC keep per LU — mode parameters, the
  * started/stopped state, the SPC-2 reservation, the persistent reservations (SPC-4, state and APTPL store in
- * {@link PersistentReservations}), prevent-removal holders, pending unit attentions, the task set and I/O counters.
+ * {@link PersistentReservations}), prevent-removal holders, whether a removable medium is loaded, the sanitize state
+ * ({@link SanitizeState}), held EXTENDED COPY results ({@link CopyResults}), pending unit attentions, the task set and
+ * I/O counters.
  *
  * <p>Invariants: geometry is fixed for the LU's life; the reservation holder, when set, is a port that addressed
- * this LU. Locks: only the read-modify-write lock (held by COMPARE AND WRITE and ORWRITE during their I/O); every
- * other field is atomic or concurrent, and the task set has its own monitor.
+ * this LU. Locks: the LBA-range locks ({@link RangeLocks}), taken by every medium write for the duration of its
+ * backend I/O; every other field is atomic or concurrent, and the task set has its own monitor.
  * The task set is attached by the core ({@link #attach}) because the executor belongs to the target.
  */
 public final class LogicalUnit {
@@ -38,7 +39,6 @@ public final class LogicalUnit {
     private final Set<PortKey> preventers = ConcurrentHashMap.newKeySet();
     private final UnitAttentions unitAttentions = new UnitAttentions();
     private final AtomicReference<TaskSet> taskSet = new AtomicReference<>();
-    private final ReentrantLock readModifyWrite = new ReentrantLock();
     private final RangeLocks rangeLocks = RangeLocks.defaults();
     private final AtomicReference<Executor> executor = new AtomicReference<>();
     private final SanitizeState sanitize = new SanitizeState();
@@ -127,13 +127,6 @@ public final class LogicalUnit {
         return blockCount;
     }
 
-    /**
-     * Serialises the read-modify-write commands (COMPARE AND WRITE, ORWRITE) of this LU against each other; plain
-     * reads and writes never take it.
-     */
-    public ReentrantLock readModifyWriteLock() {
-        return readModifyWrite;
-    }
 
     /**
      * The LBA-range locks every medium write takes (plain writes included), so COMPARE AND WRITE, ORWRITE and WRITE
