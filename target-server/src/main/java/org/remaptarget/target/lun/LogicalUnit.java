@@ -40,7 +40,6 @@ public final class LogicalUnit {
     private final UnitAttentions unitAttentions = new UnitAttentions();
     private final AtomicReference<TaskSet> taskSet = new AtomicReference<>();
     private final RangeLocks rangeLocks = RangeLocks.defaults();
-    private final AtomicReference<Executor> executor = new AtomicReference<>();
     private final SanitizeState sanitize = new SanitizeState();
     private final CopyResults copyResults = new CopyResults();
     private final InformationalExceptions informationalExceptions = new InformationalExceptions();
@@ -98,7 +97,6 @@ public final class LogicalUnit {
 
     /** Binds the task set to the target's executor; called once by the core that serves this LU. */
     public TaskSet attach(Executor executor) {
-        this.executor.compareAndSet(null, executor);
         taskSet.compareAndSet(null, new TaskSet(executor));
         return taskSet.get();
     }
@@ -134,11 +132,6 @@ public final class LogicalUnit {
      */
     public RangeLocks rangeLocks() {
         return rangeLocks;
-    }
-
-    /** The executor of the target serving this LU (for background work such as an IMMED SANITIZE), or null. */
-    public Executor executor() {
-        return executor.get();
     }
 
     /** The sanitize state (in progress, failed) of this LU. */
