@@ -17,26 +17,34 @@ final class TestTargets {
 
     /** One target with one LUN of {@code sizeBytes} under {@code dir}, on 127.0.0.1 with an ephemeral port. */
     static RemapTarget start(Path dir, long sizeBytes, boolean passthrough) throws Exception {
+        return start(dir, sizeBytes, passthrough, 16L << 20);
+    }
+
+    /** As {@link #start(Path, long, boolean)} with a spare area of {@code spareBytes}. */
+    static RemapTarget start(Path dir, long sizeBytes, boolean passthrough, long spareBytes) throws Exception {
         LunConfig lun = new LunConfig(0, dir.resolve("lun0.img"), sizeBytes, 512, null, false, passthrough,
-                16L << 20, null, 80);
+                spareBytes, null, 80);
         ServerConfig cfg = new ServerConfig("integration test", List.of(new InetSocketAddress("127.0.0.1", 0)),
                 List.of(new TargetConfig(IQN, "it", List.of(lun))));
         return RemapTarget.start(cfg);
     }
 
-    /**
-     * One target whose LUN 1 is a removable medium and LUN 2 is read-only (both 64 MiB, thin), LUN 0 a plain disk
-     * of {@code sizeBytes}: for the conformance tests that need such units.
-     */
-    static RemapTarget startWithMediaLuns(Path dir, long sizeBytes) throws Exception {
-        LunConfig disk = new LunConfig(0, dir.resolve("lun0.img"), sizeBytes, 512, null, false, false,
+    /** One write-protected LUN (created first, then served read-only). */
+    static RemapTarget startReadOnly(Path dir, long sizeBytes) throws Exception {
+        start(dir, sizeBytes, false).close();      // create and format it
+        LunConfig lun = new LunConfig(0, dir.resolve("lun0.img"), sizeBytes, 512, null, true, false,
                 16L << 20, null, 80);
-        LunConfig removable = new LunConfig(1, dir.resolve("lun1.img"), 64L << 20, 512, null, false, false,
+        ServerConfig cfg = new ServerConfig("integration test (read-only)",
+                List.of(new InetSocketAddress("127.0.0.1", 0)), List.of(new TargetConfig(IQN, "it", List.of(lun))));
+        return RemapTarget.start(cfg);
+    }
+
+    /** One thin LUN with a removable medium ({@code removable: true}): RMB, eject and load with LOEJ. */
+    static RemapTarget startRemovable(Path dir, long sizeBytes) throws Exception {
+        LunConfig lun = new LunConfig(0, dir.resolve("lun0.img"), sizeBytes, 512, null, false, false,
                 16L << 20, null, 80, true, true);
-        LunConfig readOnly = new LunConfig(2, dir.resolve("lun2.img"), 64L << 20, 512, null, true, false,
-                16L << 20, null, 80);
-        ServerConfig cfg = new ServerConfig("integration test", List.of(new InetSocketAddress("127.0.0.1", 0)),
-                List.of(new TargetConfig(IQN, "it", List.of(disk, removable, readOnly))));
+        ServerConfig cfg = new ServerConfig("integration test (removable)",
+                List.of(new InetSocketAddress("127.0.0.1", 0)), List.of(new TargetConfig(IQN, "it", List.of(lun))));
         return RemapTarget.start(cfg);
     }
 }

@@ -27,11 +27,16 @@ import org.remaptarget.remap.table.RemapTable;
  * its stripe) and the remap fence ({@code active}, {@code version}): a fast-path write that overlapped any remap
  * is redone under the stripe lock, so an acknowledged write can never be overtaken by a remap that copied older
  * data. Durable ordering of a remap: data on the spare, then the journal record (the store flushes the spare first
- * and fsyncs the record), then the table publishes it.
+ * and fsyncs the record), then the table publishes it. A spare that fails while being filled is retired and the
+ * next one tried; after {@link #MAX_SPARE_TRIES} failures in a row the spare area itself is presumed failing (or
+ * the device gone) and the write fails with a plain I/O error, retiring nothing, so an outage cannot burn every
+ * spare.
  */
 final class Reallocator {
     private static final Logger LOG = LogManager.getLogger(Reallocator.class);
     private static final int STRIPES = 64;
+    /** Spares tried for one remap before the spare area itself is presumed failing. */
+    static final int MAX_SPARE_TRIES = 3;
 
     private final BlockDevice spare;
     private final RemapState state;
@@ -71,6 +76,20 @@ final class Reallocator {
     /** True if a write that took {@code token} did not overlap any remap. */
     boolean fenceHeld(long token) {
         return token >= 0 && active.get() == 0 && version.get() == token;
+    }
+
+    /**
+     * Raises the remap fence around work that reads a block before remapping it ({@code remapNow}): a fast-path
+     * write overlapping it is redone under the stripe lock, so the copy can never be older than an acknowledged
+     * write. Pair with {@link #closeFence()}.
+     */
+    void openFence() {
+        active.incrementAndGet();
+        version.incrementAndGet();
+    }
+
+    void closeFence() {
+        active.decrementAndGet();
     }
 
     ReentrantLock lockFor(long lba) {
@@ -126,6 +145,14 @@ final class Reallocator {
                 }
                 records.add(JournalRecord.retire(s));
                 failed.add(s);
+                if (failed.size() >= MAX_SPARE_TRIES) {
+                    // not a bad spare but a failing spare area (or device): retiring more would burn them all
+                    failed.forEach(allocator::release);
+                    LOG.error("{}: LBA {} needs reallocation ({}) but {} spares in a row failed to write; spare "
+                            + "area not writable", name, lba, reason, MAX_SPARE_TRIES);
+                    throw new IOException(name + ": LBA " + lba + " could not be reallocated: " + MAX_SPARE_TRIES
+                            + " spares in a row failed to write");
+                }
             }
             long previous = table.get(lba);
             records.add(JournalRecord.map(lba, s, retirePrevious ? JournalRecord.RETIRE_PREVIOUS : 0));

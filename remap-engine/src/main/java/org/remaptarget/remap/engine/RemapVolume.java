@@ -19,7 +19,9 @@ import org.remaptarget.remap.meta.MetadataException;
 import org.remaptarget.remap.meta.MetadataStore;
 import org.remaptarget.remap.meta.RemapState;
 import org.remaptarget.remap.meta.Superblock;
+import org.remaptarget.remap.meta.VolumeHeaders;
 import org.remaptarget.remap.spare.SpareAllocator;
+import org.remaptarget.remap.table.PresenceFilteredTable;
 import org.remaptarget.remap.stats.EngineCounters;
 import org.remaptarget.remap.stats.Health;
 import org.remaptarget.remap.stats.HealthMonitor;
@@ -43,6 +45,7 @@ public final class RemapVolume implements Closeable {
     private final FaultInjectingDevice spareFaults;
     private final MetadataStore store;
     private final RemappingBlockDevice engine;
+    private final VolumeMaintenance maintenance;
     private final EngineCounters counters;
     private final Listeners listeners;
     private final HealthMonitor health;
@@ -58,6 +61,7 @@ public final class RemapVolume implements Closeable {
         this.spareFaults = spareFaults;
         this.store = store;
         this.engine = engine;
+        this.maintenance = new VolumeMaintenance(engine);
         this.counters = counters;
         this.listeners = listeners;
         this.health = health;
@@ -93,7 +97,7 @@ public final class RemapVolume implements Closeable {
         if (!f.force()) {
             Superblock existing;
             try {
-                existing = MetadataStore.readSuperblock(backing, backing.toString(), true);
+                existing = VolumeHeaders.readSuperblock(backing, backing.toString(), true);
             } catch (MetadataException e) {
                 existing = null; // nothing valid there: free to format
             }
@@ -105,7 +109,7 @@ public final class RemapVolume implements Closeable {
         UUID lun = f.lunUuid() != null ? f.lunUuid() : UUID.randomUUID();
         Superblock sb = new Superblock(Superblock.VERSION, Superblock.Role.VOLUME, lun, UUID.randomUUID(),
                 UUID.randomUUID(), 1, l);
-        MetadataStore.format(backing, spareDevice, sb);
+        VolumeHeaders.format(backing, spareDevice, sb);
         LOG.info("{}: formatted LUN {}: {} data blocks of {} bytes, {} spares{}, {} metadata blocks", backing, lun,
                 l.dataBlocks(), l.blockSize(), l.spareBlocks(), spareDevice == null ? "" : " on " + spareDevice,
                 l.metaBlocks());
@@ -164,7 +168,7 @@ public final class RemapVolume implements Closeable {
         BlockDevice b = faults != null ? faults : backing;
         BlockDevice sd = spareFaults != null ? spareFaults : spareDevice;
 
-        Superblock sb = MetadataStore.readSuperblock(b, name, false);
+        Superblock sb = VolumeHeaders.readSuperblock(b, name, false);
         if (o.expectedLunUuid() != null && !o.expectedLunUuid().equals(sb.lunUuid())) {
             throw new MetadataException(name + ": holds LUN " + sb.lunUuid() + ", expected " + o.expectedLunUuid());
         }
@@ -176,13 +180,15 @@ public final class RemapVolume implements Closeable {
             throw new MetadataException(name + ": has its spare area inside; a separate spare device was given");
         }
         if (sd != null) {
-            MetadataStore.checkSpareHeader(sd, sb, sd.toString());
+            VolumeHeaders.checkSpareHeader(sd, sb, sd.toString());
         }
         RegionDevice meta = new RegionDevice(b, 0, l.metaBlocks(), "metadata");
         RegionDevice data = new RegionDevice(b, l.dataStart(), l.dataBlocks(), "data");
         RegionDevice spare = new RegionDevice(sd != null ? sd : b, l.spareStart(), l.spareBlocks(), "spare");
         SpareAllocator allocator = new SpareAllocator(l.spareBlocks());
-        RemapState state = new RemapState(o.tables().get(), allocator, l.dataBlocks(), l.spareBlocks());
+        // the presence filter spares the hash lookups for LBAs in regions that never held a remap
+        RemapState state = new RemapState(new PresenceFilteredTable(o.tables().get(), l.dataBlocks()), allocator,
+                l.dataBlocks(), l.spareBlocks());
         MetadataStore store = MetadataStore.recover(meta, List.of(spare), sb, state, name);
         List<BlockDevice> flushTargets = sd != null ? List.of(b, sd) : List.of(b);
         EngineCounters counters = new EngineCounters();
@@ -263,7 +269,8 @@ public final class RemapVolume implements Closeable {
                 c.flushes.sum(), c.discards.sum(), c.readErrors.sum(), c.writeErrors.sum(), c.retries.sum(),
                 c.remaps.sum(), c.reallocationFailures.sum(), st.table().size(), st.pendingCount(), a.usedCount(),
                 a.retiredCount(), a.capacity(), store.durableGeneration(), store.checkpointGeneration(),
-                mc.commitGroups(), mc.records(), mc.checkpoints(), health.current());
+                mc.commitGroups(), mc.records(), mc.checkpoints(), health.current(), c.readRetries.sum(),
+                c.writeRetries.sum(), c.readsRecovered.sum(), c.writeErrorsReported.sum());
     }
 
     public Health health() {
@@ -271,20 +278,25 @@ public final class RemapVolume implements Closeable {
     }
 
     public List<Remap> remaps() {
-        return engine.remaps();
+        return maintenance.remaps();
     }
 
     public List<Long> pending() {
-        return engine.pending();
+        return maintenance.pending();
     }
 
-    /** See {@link RemappingBlockDevice#remapNow(long)}. */
+    /** Operator and scrub operations (also used by {@link org.remaptarget.remap.scrub.Scrubber}). */
+    public VolumeMaintenance maintenance() {
+        return maintenance;
+    }
+
+    /** See {@link VolumeMaintenance#remapNow(long)}. */
     public long remapNow(long lba) throws IOException {
-        return engine.remapNow(lba);
+        return maintenance.remapNow(lba);
     }
 
     public boolean clearPending(long lba) throws IOException {
-        return engine.clearPending(lba);
+        return maintenance.clearPending(lba);
     }
 
     public void addListener(VolumeListener l) {

@@ -28,17 +28,27 @@ import org.remaptarget.remap.table.RemapTable;
  *
  * <p>Hot path: when nothing is remapped or pending, a request is one call to the data device plus two volatile
  * reads (the remap fence). No locks are taken except on the error path (stripe locks in {@link Reallocator}).
+ *
+ * <p>The behaviour switches ({@link EngineOptions}: read retries, automatic write reallocation) can be changed at
+ * run time ({@link #setReadRetries}, {@link #setAutoReallocateOnWrite}): the current options are one immutable
+ * value behind a volatile field, swapped under {@code optionsLock}; an I/O already running may still use the
+ * previous value. {@link #writeReporting} tells its caller whether the write moved a block to a spare.
  */
 public final class RemappingBlockDevice implements BlockDevice {
     private static final Logger LOG = LogManager.getLogger(RemappingBlockDevice.class);
     private static final int DISCARD_CHUNK = 1 << 16;
+
+    /** {@link #writeReporting} result when no block was moved to a spare. */
+    public static final long NOT_REALLOCATED = -1;
 
     private final BlockDevice data;
     private final BlockDevice spare;
     private final List<BlockDevice> flushTargets;
     private final RemapState state;
     private final RemapTable table;
-    private final EngineOptions options;
+    private final Object optionsLock = new Object();
+    private volatile VolumeMaintenance maintenance; // for ARRE's manual remaps; made on first use
+    private volatile EngineOptions options;
     private final EngineCounters counters;
     private final Reallocator realloc;
     private final int bs;
@@ -83,6 +93,15 @@ public final class RemappingBlockDevice implements BlockDevice {
 
     @Override
     public void read(long lba, ByteBuffer dst) throws IOException {
+        readReporting(lba, dst);
+    }
+
+    /**
+     * Reads like {@link #read} and reports whether a block needed retries: null when every block read at the
+     * first attempt (the common case allocates nothing), else the highest recovered block and whether automatic
+     * read reallocation moved it to a spare. The data returned is the data read either way.
+     */
+    public ReadRecovery readReporting(long lba, ByteBuffer dst) throws IOException {
         int n = blocksIn(dst);
         checkRange(lba, n);
         counters.reads.increment();
@@ -91,15 +110,30 @@ public final class RemappingBlockDevice implements BlockDevice {
         if (table.size() == 0) {
             try {
                 data.read(lba, dst); // the common case: nothing remapped, one call, no copies
-                return;
+                return null;
             } catch (IOException e) {
                 dst.position(start);
-                locatePrimaryFailure(lba, n, dst.slice(), e);
+                ReadRecovery r = locatePrimaryFailure(lba, n, dst.slice(), e);
                 dst.position(start + n * bs);
-                return;
+                return r;
+            }
+        }
+        if (n == 1) {
+            long s = table.get(lba);
+            BlockDevice dev = s == RemapTable.NOT_MAPPED ? data : spare;
+            try {
+                dev.read(s == RemapTable.NOT_MAPPED ? lba : s, dst); // one lookup, one call, no copies
+                return null;
+            } catch (IOException e) {
+                dst.position(start);
+                ReadRecovery r = readBlockWithRetries(dev, s == RemapTable.NOT_MAPPED ? lba : s, lba, dst.slice(),
+                        1, s);
+                dst.position(start + bs);
+                return r;
             }
         }
         ByteBuffer buf = dst.slice();
+        ReadRecovery recovered = null;
         int i = 0;
         while (i < n) {
             long s = table.get(lba + i);
@@ -108,60 +142,78 @@ public final class RemappingBlockDevice implements BlockDevice {
                 while (j < n && table.get(lba + j) == RemapTable.NOT_MAPPED) {
                     j++;
                 }
-                readPrimary(lba + i, j - i, window(buf, i, j - i));
+                recovered = ReadRecovery.max(recovered, readPrimary(lba + i, j - i, window(buf, i, j - i)));
                 i = j;
             } else {
                 ByteBuffer one = window(buf, i, 1);
                 try {
                     spare.read(s, one.duplicate());
                 } catch (IOException e) {
-                    readBlockWithRetries(spare, s, lba + i, one, 1, s);
+                    recovered = ReadRecovery.max(recovered, readBlockWithRetries(spare, s, lba + i, one, 1, s));
                 }
                 i++;
             }
         }
         dst.position(start + n * bs);
+        return recovered;
     }
 
     private ByteBuffer window(ByteBuffer buf, int block, int blocks) {
         return buf.duplicate().position(block * bs).limit((block + blocks) * bs).slice();
     }
 
-    private void readPrimary(long lba, int n, ByteBuffer buf) throws IOException {
+    private ReadRecovery readPrimary(long lba, int n, ByteBuffer buf) throws IOException {
         try {
             data.read(lba, buf.duplicate());
+            return null;
         } catch (IOException e) {
-            locatePrimaryFailure(lba, n, buf, e);
+            return locatePrimaryFailure(lba, n, buf, e);
         }
     }
 
     /** After one failed read of {@code [lba, +n)}: retry (one block) or locate the failing block (several). */
-    private void locatePrimaryFailure(long lba, int n, ByteBuffer buf, IOException e) throws IOException {
+    private ReadRecovery locatePrimaryFailure(long lba, int n, ByteBuffer buf, IOException e) throws IOException {
         if (n == 1) {
-            readBlockWithRetries(data, lba, lba, buf, 1, RemapTable.NOT_MAPPED);
-            return;
+            return readBlockWithRetries(data, lba, lba, buf, 1, RemapTable.NOT_MAPPED);
         }
         LOG.debug("{}: read of [{}, +{}) failed ({}); locating the failing block", name, lba, n, e.toString());
+        ReadRecovery recovered = null;
         for (int i = 0; i < n; i++) {
-            readBlockWithRetries(data, lba + i, lba + i, window(buf, i, 1), 0, RemapTable.NOT_MAPPED);
+            recovered = ReadRecovery.max(recovered,
+                    readBlockWithRetries(data, lba + i, lba + i, window(buf, i, 1), 0, RemapTable.NOT_MAPPED));
         }
+        if (recovered == null) {
+            // every block read at once on the retry: the failure was transient and cannot be pinned to a block,
+            // so it is reported at the start of the run and nothing is moved
+            counters.readsRecovered.increment();
+            return new ReadRecovery(lba, false);
+        }
+        return recovered;
     }
 
     /**
      * Reads one block from {@code dev}; {@code used} attempts already failed. After {@code 1 + readRetries}
-     * failures in all, marks {@code lba} pending and throws a medium error naming it.
+     * failures in all, marks {@code lba} pending and throws a medium error naming it. A block read only on a retry
+     * is reported (and, with automatic read reallocation on, moved to a spare); a first-attempt success returns
+     * null.
      */
-    private void readBlockWithRetries(BlockDevice dev, long devLba, long lba, ByteBuffer one, int used,
-                                      long mappedTo) throws IOException {
-        int attempts = 1 + options.readRetries();
+    private ReadRecovery readBlockWithRetries(BlockDevice dev, long devLba, long lba, ByteBuffer one, int used,
+                                              long mappedTo) throws IOException {
+        EngineOptions o = options;
+        int attempts = 1 + o.readRetries();
         IOException last = null;
         for (int a = used; a < attempts; a++) {
             if (a > 0) {
                 counters.retries.increment();
+                counters.readRetries.increment();
             }
             try {
                 dev.read(devLba, one.duplicate());
-                return;
+                if (a == 0) {
+                    return null;
+                }
+                counters.readsRecovered.increment();
+                return new ReadRecovery(lba, o.autoReallocateOnRead() && reallocateRecovered(lba, mappedTo));
             } catch (IOException e) {
                 last = e;
             }
@@ -180,45 +232,57 @@ public final class RemappingBlockDevice implements BlockDevice {
 
     @Override
     public void write(long lba, ByteBuffer src, boolean fua) throws IOException {
+        writeReporting(lba, src, fua);
+    }
+
+    /**
+     * Writes like {@link #write} and reports whether the write was recovered by moving a block to a spare (a
+     * failing block, or one pending reallocation): returns the highest such LBA, or {@link #NOT_REALLOCATED}.
+     * The data is written and durable as {@link #write} promises either way.
+     */
+    public long writeReporting(long lba, ByteBuffer src, boolean fua) throws IOException {
         int n = blocksIn(src);
         checkRange(lba, n);
         counters.writes.increment();
         counters.blocksWritten.add(n);
         ByteBuffer buf = src.slice();
         long token = realloc.fenceBefore();
+        long moved;
         if (token < 0) {
-            slowWrite(lba, n, buf, fua, false);
+            moved = slowWrite(lba, n, buf, fua, false);
         } else {
-            fastWrite(lba, n, buf, fua);
+            moved = fastWrite(lba, n, buf, fua);
             if (!realloc.fenceHeld(token)) {
                 // a remap ran while this write was in flight: make sure the data lands where the table points now
-                slowWrite(lba, n, buf, fua, false);
+                moved = Math.max(moved, slowWrite(lba, n, buf, fua, false));
             }
         }
         src.position(src.limit());
+        return moved;
     }
 
-    private void fastWrite(long lba, int n, ByteBuffer buf, boolean fua) throws IOException {
+    private long fastWrite(long lba, int n, ByteBuffer buf, boolean fua) throws IOException {
         if (table.size() == 0 && !state.hasPending()) {
             try {
                 data.write(lba, buf.duplicate(), fua);
             } catch (IOException e) {
-                failedRun(lba, n, buf, fua, e);
+                return failedRun(lba, n, buf, fua, e);
             }
-            return;
+            return NOT_REALLOCATED;
         }
+        long moved = NOT_REALLOCATED;
         int i = 0;
         while (i < n) {
             long s = table.get(lba + i);
             if (state.isPending(lba + i)) {
-                slowWriteBlock(lba + i, window(buf, i, 1), fua, false);
+                moved = Math.max(moved, slowWriteBlock(lba + i, window(buf, i, 1), fua, false));
                 i++;
             } else if (s != RemapTable.NOT_MAPPED) {
                 try {
                     spare.write(s, window(buf, i, 1), fua);
                 } catch (IOException e) {
                     counters.writeErrors.increment();
-                    slowWriteBlock(lba + i, window(buf, i, 1), fua, true);
+                    moved = Math.max(moved, slowWriteBlock(lba + i, window(buf, i, 1), fua, true));
                 }
                 i++;
             } else {
@@ -230,33 +294,39 @@ public final class RemappingBlockDevice implements BlockDevice {
                 try {
                     data.write(lba + i, run.duplicate(), fua);
                 } catch (IOException e) {
-                    failedRun(lba + i, j - i, run, fua, e);
+                    moved = Math.max(moved, failedRun(lba + i, j - i, run, fua, e));
                 }
                 i = j;
             }
         }
+        return moved;
     }
 
-    private void failedRun(long lba, int n, ByteBuffer run, boolean fua, IOException e) throws IOException {
+    private long failedRun(long lba, int n, ByteBuffer run, boolean fua, IOException e) throws IOException {
         counters.writeErrors.increment();
         LOG.debug("{}: write of [{}, +{}) failed ({}); retrying block by block", name, lba, n, e.toString());
-        slowWrite(lba, n, run, fua, true);
+        return slowWrite(lba, n, run, fua, true);
     }
 
-    private void slowWrite(long lba, int n, ByteBuffer buf, boolean fua, boolean firstAttemptFailed)
+    /** Writes block by block; returns the highest LBA moved to a spare, or {@link #NOT_REALLOCATED}. */
+    private long slowWrite(long lba, int n, ByteBuffer buf, boolean fua, boolean firstAttemptFailed)
             throws IOException {
+        long moved = NOT_REALLOCATED;
         for (int i = 0; i < n; i++) {
-            slowWriteBlock(lba + i, window(buf, i, 1), fua, firstAttemptFailed && n == 1);
+            moved = Math.max(moved, slowWriteBlock(lba + i, window(buf, i, 1), fua, firstAttemptFailed && n == 1));
         }
+        return moved;
     }
 
     /**
      * Writes one block under its stripe lock, wherever the table points now; heals failures by remapping.
      *
      * @param firstAttemptFailed the caller already tried this exact block once (so only the one retry is left)
+     * @return {@code lba} when the block was moved to a spare, else {@link #NOT_REALLOCATED}
      */
-    private void slowWriteBlock(long lba, ByteBuffer one, boolean fua, boolean firstAttemptFailed)
+    private long slowWriteBlock(long lba, ByteBuffer one, boolean fua, boolean firstAttemptFailed)
             throws IOException {
+        boolean awre = options.autoReallocateOnWrite();
         ReentrantLock lock = realloc.lockFor(lba);
         try {
             long s = table.get(lba);
@@ -264,38 +334,52 @@ public final class RemappingBlockDevice implements BlockDevice {
             int attempts = firstAttemptFailed ? 1 : 2;
             if (firstAttemptFailed) {
                 counters.retries.increment(); // every attempt left is the retry
+                counters.writeRetries.increment();
             }
             if (pending) {
-                if (!options.autoReallocateOnWrite()) {
+                if (!awre) {
                     if (tryWrite(s == RemapTable.NOT_MAPPED ? data : spare,
                             s == RemapTable.NOT_MAPPED ? lba : s, one, fua, attempts)) {
                         realloc.clearPending(lba);
-                        return;
+                        return NOT_REALLOCATED;
                     }
-                    throw new MediumErrorException(lba, true, "write error at LBA " + lba
-                            + " (automatic write reallocation is off)");
+                    throw unrecoveredWrite(lba);
                 }
                 realloc.remap(lba, one, s != RemapTable.NOT_MAPPED, "write to pending block");
+                return lba;
             } else if (s != RemapTable.NOT_MAPPED) {
                 if (!realloc.tryWriteSpare(s, one, fua, attempts)) {
+                    if (!options.autoReallocateOnWrite()) {
+                        throw new MediumErrorException(lba, true, "write error at LBA " + lba + " (on spare " + s
+                                + "; automatic write reallocation is off)");
+                    }
                     realloc.remap(lba, one, true, "spare " + s + " failed on write");
+                    return lba;
                 }
             } else if (!tryWrite(data, lba, one, fua, attempts)) {
-                if (!options.autoReallocateOnWrite()) {
-                    throw new MediumErrorException(lba, true, "write error at LBA " + lba
-                            + " (automatic write reallocation is off)");
+                if (!awre) {
+                    throw unrecoveredWrite(lba);
                 }
                 realloc.remap(lba, one, false, "write error");
+                return lba;
             }
+            return NOT_REALLOCATED;
         } finally {
             lock.unlock();
         }
+    }
+
+    private MediumErrorException unrecoveredWrite(long lba) {
+        counters.writeErrorsReported.increment();
+        return new MediumErrorException(lba, true, "write error at LBA " + lba
+                + " (automatic write reallocation is off)");
     }
 
     private boolean tryWrite(BlockDevice dev, long devLba, ByteBuffer one, boolean fua, int attempts) {
         for (int a = 0; a < attempts; a++) {
             if (a > 0) {
                 counters.retries.increment();
+                counters.writeRetries.increment();
             }
             try {
                 dev.write(devLba, one.duplicate(), fua);
@@ -434,129 +518,91 @@ public final class RemappingBlockDevice implements BlockDevice {
         }
     }
 
-    // ------------------------------------------------------------------ administration and scrub
+    // ------------------------------------------------------------------ for VolumeMaintenance
 
     /**
-     * Moves {@code lba} to a new spare now, copying its data. If the block cannot be read, nothing is moved (that
-     * would invent data): it is marked pending and the next write remaps it.
+     * ARRE: moves a block that was readable only on a retry to a spare, unless it moved meanwhile. The copy is
+     * re-read under the fence and the block's lock ({@link VolumeMaintenance#remapNow}), never taken from the
+     * unlocked read, so a write acknowledged in between cannot be overtaken. Best effort: no spare left, or a
+     * re-read that fails (the block is then marked pending), leaves the read's own result alone. Returns true when
+     * it moved.
+     */
+    private boolean reallocateRecovered(long lba, long mappedTo) {
+        if (table.get(lba) != mappedTo) {
+            return false;
+        }
+        try {
+            return maintenance().remapNow(lba) >= 0;
+        } catch (IOException e) {
+            LOG.debug("{}: automatic read reallocation of LBA {} failed: {}", name, lba, e.toString());
+            return false;
+        }
+    }
+
+    private VolumeMaintenance maintenance() {
+        VolumeMaintenance m = maintenance;
+        if (m == null) {
+            m = new VolumeMaintenance(this);
+            maintenance = m;
+        }
+        return m;
+    }
+
+    BlockDevice dataArea() {
+        return data;
+    }
+
+    BlockDevice spareArea() {
+        return spare;
+    }
+
+    RemapState state() {
+        return state;
+    }
+
+    Reallocator reallocator() {
+        return realloc;
+    }
+
+    EngineCounters counters() {
+        return counters;
+    }
+
+    /** The behaviour switches now in force. */
+    public EngineOptions options() {
+        return options;
+    }
+
+    /**
+     * AWRE: on, a write error is healed by moving the block to a spare; off, it is reported as a write medium
+     * error naming the block. Takes effect for I/O that starts afterwards. Thread-safe.
+     */
+    public void setAutoReallocateOnWrite(boolean on) {
+        synchronized (optionsLock) {
+            options = options.withAutoReallocateOnWrite(on);
+        }
+    }
+
+    /**
+     * ARRE: on, a block that could be read only on a retry is moved to a spare at once. Takes effect for I/O that
+     * starts afterwards. Thread-safe.
+     */
+    public void setAutoReallocateOnRead(boolean on) {
+        synchronized (optionsLock) {
+            options = options.withAutoReallocateOnRead(on);
+        }
+    }
+
+    /**
+     * Extra attempts of a failing block read before it is reported and marked pending (0..100). Takes effect for
+     * I/O that starts afterwards. Thread-safe.
      *
-     * @return the new spare, or -1 when the block was unreadable and marked pending instead
+     * @throws IllegalArgumentException outside 0..100
      */
-    public long remapNow(long lba) throws IOException {
-        checkRange(lba, 1);
-        ReentrantLock lock = realloc.lockFor(lba);
-        try {
-            long s = table.get(lba);
-            ByteBuffer one = ByteBuffer.allocate(bs);
-            BlockDevice dev = s == RemapTable.NOT_MAPPED ? data : spare;
-            long devLba = s == RemapTable.NOT_MAPPED ? lba : s;
-            if (!readQuietly(dev, devLba, one)) {
-                counters.readErrors.increment();
-                realloc.markPending(lba, s);
-                return -1;
-            }
-            return realloc.remap(lba, one, s != RemapTable.NOT_MAPPED, "manual remap");
-        } finally {
-            lock.unlock();
+    public void setReadRetries(int n) {
+        synchronized (optionsLock) {
+            options = options.withReadRetries(n);
         }
-    }
-
-    /** Clears the pending mark of {@code lba}; returns false if it was not pending. */
-    public boolean clearPending(long lba) throws IOException {
-        checkRange(lba, 1);
-        ReentrantLock lock = realloc.lockFor(lba);
-        try {
-            return realloc.clearPending(lba);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private boolean readQuietly(BlockDevice dev, long devLba, ByteBuffer one) {
-        for (int a = 0; a <= options.readRetries(); a++) {
-            try {
-                dev.read(devLba, one.duplicate());
-                return true;
-            } catch (IOException e) {
-                if (a > 0) {
-                    counters.retries.increment();
-                }
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Patrol-reads {@code blocks} data blocks at {@code lba} (through the remap table, with retries); unreadable
-     * ones are marked pending. Returns how many were unreadable.
-     */
-    public int verify(long lba, int blocks) throws IOException {
-        checkRange(lba, blocks);
-        ByteBuffer buf = ByteBuffer.allocate(blocks * bs);
-        try {
-            read(lba, buf);
-            return 0;
-        } catch (MediumErrorException e) {
-            int bad = 0;
-            ByteBuffer one = ByteBuffer.allocate(bs);
-            for (long b = lba; b < lba + blocks; b++) {
-                one.clear();
-                try {
-                    read(b, one);
-                } catch (MediumErrorException m) {
-                    bad++;
-                }
-            }
-            return bad;
-        }
-    }
-
-    /**
-     * Patrol-reads spare {@code s}: a bad free spare is retired; a bad spare in use marks its LBA pending (the
-     * next write moves it). Retired spares are skipped. Returns true if the spare read back.
-     */
-    public boolean verifySpare(long s) throws IOException {
-        if (state.spares().isRetired(s)) {
-            return true;
-        }
-        ByteBuffer one = ByteBuffer.allocate(bs);
-        if (readQuietly(spare, s, one)) {
-            return true;
-        }
-        counters.readErrors.increment();
-        if (!realloc.retireFreeSpare(s)) {
-            long[] owner = {-1};
-            table.forEach((l, sp) -> {
-                if (sp == s) {
-                    owner[0] = l;
-                }
-            });
-            if (owner[0] >= 0) {
-                realloc.markPending(owner[0], s);
-            }
-        }
-        return false;
-    }
-
-    /** Spare blocks in the spare area. */
-    public long spareBlocks() {
-        return state.spares().capacity();
-    }
-
-    /** Every remap, ordered by LBA. */
-    public List<Remap> remaps() {
-        List<Remap> out = new ArrayList<>();
-        table.forEach((l, s) -> out.add(new Remap(l, s)));
-        out.sort((a, b) -> Long.compare(a.lba(), b.lba()));
-        return out;
-    }
-
-    /** Every pending LBA, ascending. */
-    public List<Long> pending() {
-        List<Long> out = new ArrayList<>();
-        state.forEachPending(out::add);
-        out.sort(null);
-        return out;
     }
 
     @Override

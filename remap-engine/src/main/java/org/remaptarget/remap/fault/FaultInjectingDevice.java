@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,7 +32,7 @@ public final class FaultInjectingDevice implements BlockDevice {
     private final BlockDevice inner;
     private final TimeSource time;
     private final boolean trackUnflushedWrites;
-    private final CopyOnWriteArrayList<Installed> rules = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<InstalledRule> rules = new CopyOnWriteArrayList<>();
     private final AtomicLong nextId = new AtomicLong(1);
     private final AtomicLong totalFirings = new AtomicLong();
     private final AtomicLong powerCuts = new AtomicLong();
@@ -62,7 +60,7 @@ public final class FaultInjectingDevice implements BlockDevice {
     /** Installs {@code rule} and returns its id. */
     public long addRule(FaultRule rule) {
         long id = nextId.getAndIncrement();
-        rules.add(new Installed(id, rule, time.nanoTime()));
+        rules.add(new InstalledRule(id, rule, time.nanoTime()));
         LOG.info("fault rule {} added: {}", id, rule);
         return id;
     }
@@ -84,7 +82,7 @@ public final class FaultInjectingDevice implements BlockDevice {
     /** The installed rules with their counters, in installation order. */
     public List<FaultRuleStatus> rules() {
         List<FaultRuleStatus> out = new ArrayList<>();
-        for (Installed r : rules) {
+        for (InstalledRule r : rules) {
             out.add(new FaultRuleStatus(r.id, r.rule, r.calls.get(), r.firings.get()));
         }
         return out;
@@ -92,7 +90,7 @@ public final class FaultInjectingDevice implements BlockDevice {
 
     /** Firings of rule {@code id} so far (0 if unknown). */
     public long firings(long id) {
-        for (Installed r : rules) {
+        for (InstalledRule r : rules) {
             if (r.id == id) {
                 return r.firings.get();
             }
@@ -313,7 +311,7 @@ public final class FaultInjectingDevice implements BlockDevice {
 
     private Decision evaluate(FaultOp op, long lba, long n) throws IOException {
         Decision d = new Decision();
-        for (Installed r : rules) {
+        for (InstalledRule r : rules) {
             FaultRule rule = r.rule;
             if (!rule.ops().contains(op)) {
                 continue;
@@ -378,84 +376,5 @@ public final class FaultInjectingDevice implements BlockDevice {
     }
 
     private record Unflushed(long lba, int blocks, byte[] before, byte[] after, boolean fua) {
-    }
-
-    /** An installed rule and its run-time state; trigger state is guarded by the instance monitor. */
-    private static final class Installed {
-        final long id;
-        final FaultRule rule;
-        final long installedAt;
-        final AtomicLong calls = new AtomicLong();
-        final AtomicLong firings = new AtomicLong();
-        private final java.util.SplittableRandom random;
-        private final Map<Long, Integer> dustWriteFailuresLeft = new HashMap<>();
-        private final java.util.Set<Long> dustHealed = new java.util.HashSet<>();
-
-        Installed(long id, FaultRule rule, long installedAt) {
-            this.id = id;
-            this.rule = rule;
-            this.installedAt = installedAt;
-            this.random = rule.trigger() instanceof FaultTrigger.OneIn o ? new java.util.SplittableRandom(o.seed())
-                    : null;
-        }
-
-        /** Decides whether this call fires; returns the LBA to name, or -1 when it does not fire. */
-        synchronized long fire(FaultOp op, long from, long to, long now) {
-            if (rule.maxFirings() > 0 && firings.get() >= rule.maxFirings()) {
-                return -1;
-            }
-            long call = calls.incrementAndGet();
-            long named = -1;
-            FaultTrigger t = rule.trigger();
-            if (t instanceof FaultTrigger.Always) {
-                named = from;
-            } else if (t instanceof FaultTrigger.OneIn o) {
-                named = random.nextLong(o.n()) == 0 ? from : -1;
-            } else if (t instanceof FaultTrigger.AfterCalls a) {
-                named = call > a.n() ? from : -1;
-            } else if (t instanceof FaultTrigger.Flakey f) {
-                long phase = Math.floorMod(now - installedAt, f.upNanos() + f.downNanos());
-                named = phase >= f.upNanos() ? from : -1;
-            } else if (t instanceof FaultTrigger.FailThenHealOnWrite dust) {
-                named = dust(op, from, to, dust.writeFailures());
-            }
-            if (named >= 0) {
-                firings.incrementAndGet();
-            }
-            return named;
-        }
-
-        private long dust(FaultOp op, long from, long to, int writeFailures) {
-            if (op == FaultOp.WRITE || op == FaultOp.DISCARD) {
-                long failing = -1;
-                for (long b = from; b < to; b++) {
-                    if (dustHealed.contains(b)) {
-                        continue;
-                    }
-                    int left = dustWriteFailuresLeft.getOrDefault(b, writeFailures);
-                    if (left > 0 && failing < 0) {
-                        dustWriteFailuresLeft.put(b, left - 1);
-                        failing = b;
-                    }
-                }
-                if (failing >= 0) {
-                    return failing;
-                }
-                for (long b = from; b < to; b++) {
-                    dustHealed.add(b);
-                    dustWriteFailuresLeft.remove(b);
-                }
-                return -1;
-            }
-            if (op == FaultOp.FLUSH) {
-                return -1;
-            }
-            for (long b = from; b < to; b++) {
-                if (!dustHealed.contains(b)) {
-                    return b;
-                }
-            }
-            return -1;
-        }
     }
 }

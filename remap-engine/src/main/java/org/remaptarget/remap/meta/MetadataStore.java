@@ -7,7 +7,6 @@ import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.remaptarget.remap.device.BlockDevice;
-import org.remaptarget.remap.table.RemapTable;
 
 /**
  * The crash-safe home of a volume's remap state: owns the metadata area (superblock copies, checkpoint copies A
@@ -30,7 +29,6 @@ import org.remaptarget.remap.table.RemapTable;
  */
 public final class MetadataStore {
     private static final Logger LOG = LogManager.getLogger(MetadataStore.class);
-    private static final int SCAN_CHUNK = 256;
 
     private final BlockDevice meta;
     private final List<BlockDevice> flushBeforeJournal;
@@ -69,102 +67,7 @@ public final class MetadataStore {
         this.name = name;
     }
 
-    // ------------------------------------------------------------------ format and open
-
-    /**
-     * Formats: writes both superblock copies, an empty checkpoint into both copies (generations 1 and 2) and, for
-     * a separate spare device, its header. Flushes everything.
-     */
-    public static void format(BlockDevice backing, BlockDevice spareDevice, Superblock sb) throws IOException {
-        Layout l = sb.layout();
-        if (backing.blockSize() != l.blockSize() || backing.blockCount() < l.backingBlocks()) {
-            throw new MetadataException(backing + ": needs " + l.backingBlocks() + " blocks of " + l.blockSize()
-                    + " bytes, has " + backing.blockCount() + " of " + backing.blockSize());
-        }
-        if (spareDevice != null && (spareDevice.blockSize() != l.blockSize()
-                || spareDevice.blockCount() < l.spareDeviceBlocks())) {
-            throw new MetadataException(spareDevice + ": spare device needs " + l.spareDeviceBlocks() + " blocks of "
-                    + l.blockSize() + " bytes");
-        }
-        CheckpointCodec c = new CheckpointCodec(backing, l, sb.checksumSeed());
-        c.write(0, 1, 0, 0, 0, new long[0], new long[0]);
-        c.write(1, 2, 0, 0, 0, new long[0], new long[0]);
-        if (spareDevice != null) {
-            spareDevice.write(0, ByteBuffer.wrap(sb.asSpareHeader().encode()), false);
-            spareDevice.flush();
-        }
-        // superblocks last: a device is formatted only once everything it names exists
-        backing.write(0, ByteBuffer.wrap(sb.encode()), false);
-        backing.write(1, ByteBuffer.wrap(sb.encode()), false);
-        backing.flush();
-    }
-
-    /**
-     * Reads and verifies both superblock copies; a bad copy is rewritten from the good one (logged). Throws
-     * {@link MetadataException} naming {@code name} and the problem if neither copy is valid.
-     */
-    public static Superblock readSuperblock(BlockDevice backing, String name, boolean readOnly) throws IOException {
-        Superblock[] sb = new Superblock[2];
-        String[] why = new String[2];
-        for (int i = 0; i < 2; i++) {
-            ByteBuffer b = ByteBuffer.allocate(backing.blockSize());
-            try {
-                backing.read(i, b);
-                b.flip();
-                sb[i] = Superblock.decode(b, name + " superblock copy " + i);
-            } catch (MetadataException e) {
-                why[i] = e.getMessage();
-            } catch (IOException e) {
-                why[i] = name + " superblock copy " + i + ": unreadable (" + e.getMessage() + ")";
-            }
-        }
-        if (sb[0] == null && sb[1] == null) {
-            throw new MetadataException(why[0] + (why[1].equals(why[0].replace("copy 0", "copy 1")) ? ""
-                    : "; " + why[1]));
-        }
-        int good = sb[0] == null ? 1 : sb[1] == null ? 0 : sb[1].generation() > sb[0].generation() ? 1 : 0;
-        Superblock s = sb[good];
-        if (s.role() != Superblock.Role.VOLUME) {
-            throw new MetadataException(name + ": is a spare device of LUN " + s.lunUuid() + ", not a volume");
-        }
-        if (s.layout().blockSize() != backing.blockSize()) {
-            throw new MetadataException(name + ": formatted with " + s.layout().blockSize()
-                    + "-byte blocks, opened with " + backing.blockSize());
-        }
-        if (backing.blockCount() < s.layout().backingBlocks()) {
-            throw new MetadataException(name + ": has " + backing.blockCount() + " blocks but its superblock needs "
-                    + s.layout().backingBlocks() + " (truncated or wrong device)");
-        }
-        int bad = 1 - good;
-        if (!readOnly && (sb[bad] == null || !sb[bad].equals(s))) {
-            LOG.warn("metadata repair: {} superblock copy {} invalid ({}); rewriting it from copy {}", name, bad,
-                    why[bad] == null ? "stale" : why[bad], good);
-            backing.write(bad, ByteBuffer.wrap(s.encode()), false);
-            backing.flush();
-        }
-        return s;
-    }
-
-    /** Verifies a separate spare device's header belongs to {@code sb}'s volume. */
-    public static void checkSpareHeader(BlockDevice spareDevice, Superblock sb, String name) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(spareDevice.blockSize());
-        spareDevice.read(0, b);
-        b.flip();
-        Superblock h = Superblock.decode(b, name + " spare header");
-        if (h.role() != Superblock.Role.SPARE) {
-            throw new MetadataException(name + ": is not a spare device (it holds a volume superblock)");
-        }
-        if (!h.lunUuid().equals(sb.lunUuid()) || !h.spareUuid().equals(sb.spareUuid())) {
-            throw new MetadataException(name + ": spare device belongs to LUN " + h.lunUuid() + " spare "
-                    + h.spareUuid() + ", not to LUN " + sb.lunUuid() + " spare " + sb.spareUuid());
-        }
-        if (!h.layout().equals(sb.layout())) {
-            throw new MetadataException(name + ": spare device geometry does not match the volume");
-        }
-        if (spareDevice.blockCount() < sb.layout().spareDeviceBlocks()) {
-            throw new MetadataException(name + ": spare device too small");
-        }
-    }
+    // ------------------------------------------------------------------ open
 
     /** What recovery found and did. */
     public record RecoveryReport(long checkpointGeneration, String checkpointCopy, long recordsReplayed,
@@ -209,12 +112,12 @@ public final class MetadataStore {
         int newest = img[0] == null ? 1 : img[1] == null ? 0 : img[1].generation() > img[0].generation() ? 1 : 0;
         CheckpointCodec.Image im = img[newest];
         try {
-            load(im);
+            JournalReplay.load(state, im);
         } catch (IllegalStateException e) {
             throw new MetadataException(name + ": checkpoint " + copyName(newest) + " generation " + im.generation()
                     + " is inconsistent: " + e.getMessage());
         }
-        long replayed = replay(im.generation());
+        long replayed = JournalReplay.replay(meta, layout, seed, state, im.generation(), name);
         List<String> repairs = new ArrayList<>();
         if (why[1 - newest] != null) {
             repairs.add(why[1 - newest]);
@@ -235,67 +138,6 @@ public final class MetadataStore {
 
     private static String copyName(int c) {
         return c == 0 ? "A" : "B";
-    }
-
-    private void load(CheckpointCodec.Image im) {
-        for (int i = 0; i < im.lbas().length; i++) {
-            long lba = im.lbas()[i];
-            long spare = im.spares()[i];
-            JournalRecord r;
-            if (i < im.mappings()) {
-                r = JournalRecord.map(lba, spare, 0);
-                if (state.table().get(lba) != RemapTable.NOT_MAPPED) {
-                    throw new IllegalStateException("LBA " + lba + " mapped twice");
-                }
-            } else if (i < im.mappings() + im.retired()) {
-                r = JournalRecord.retire(spare);
-                if (state.spares().isUsed(spare)) {
-                    throw new IllegalStateException("spare " + spare + " both mapped and retired");
-                }
-            } else {
-                r = JournalRecord.pending(lba);
-            }
-            state.apply(r, true);
-        }
-    }
-
-    /** Replays consecutive valid records after {@code base}; returns how many. */
-    private long replay(long base) throws IOException {
-        int bs = layout.blockSize();
-        int per = layout.recordsPerBlock();
-        long expected = base + 1;
-        JournalRecord.Slot[] kind = new JournalRecord.Slot[1];
-        long jStart = layout.journalStart();
-        for (long b = 0; b < layout.journalBlocks(); b += SCAN_CHUNK) {
-            int n = (int) Math.min(SCAN_CHUNK, layout.journalBlocks() - b);
-            ByteBuffer chunk = ByteBuffer.allocate(n * bs);
-            meta.read(jStart + b, chunk);
-            for (int i = 0; i < n; i++) {
-                for (int slot = 0; slot < per; slot++) {
-                    chunk.position(i * bs + slot * Layout.RECORD_BYTES);
-                    JournalRecord r = JournalRecord.decode(chunk, seed, kind);
-                    if (kind[0] == JournalRecord.Slot.EMPTY && slot > 0) {
-                        break; // rest of a group's last block
-                    }
-                    if (r == null || r.generation() < expected) {
-                        return expected - base - 1;
-                    }
-                    if (r.generation() > expected) {
-                        throw new MetadataException(name + ": journal block " + (b + i) + " holds generation "
-                                + r.generation() + " but the newest valid checkpoint (generation " + base
-                                + ") expects " + expected + ": a newer checkpoint was lost; refusing to open");
-                    }
-                    try {
-                        state.apply(r, true);
-                    } catch (IllegalStateException e) {
-                        throw new MetadataException(name + ": journal record generation " + r.generation()
-                                + " contradicts the checkpoint: " + e.getMessage());
-                    }
-                    expected++;
-                }
-            }
-        }
-        return expected - base - 1;
     }
 
     // ------------------------------------------------------------------ run time

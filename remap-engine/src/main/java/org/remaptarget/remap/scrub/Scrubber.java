@@ -5,7 +5,7 @@ import java.util.concurrent.Executor;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.remaptarget.remap.device.TimeSource;
-import org.remaptarget.remap.engine.RemappingBlockDevice;
+import org.remaptarget.remap.engine.VolumeMaintenance;
 
 /**
  * A rate-limited patrol read of a volume's data area and spare area: unreadable data blocks are marked pending
@@ -19,7 +19,7 @@ import org.remaptarget.remap.engine.RemappingBlockDevice;
 public final class Scrubber {
     private static final Logger LOG = LogManager.getLogger(Scrubber.class);
 
-    private final RemappingBlockDevice engine;
+    private final VolumeMaintenance volume;
     private final TimeSource time;
     private final long blocksPerSecond;
     private final int batchBlocks;
@@ -33,15 +33,15 @@ public final class Scrubber {
      * @param blocksPerSecond patrol rate (at least 1)
      * @param batchBlocks     blocks read per request in the data area
      */
-    public Scrubber(RemappingBlockDevice engine, TimeSource time, long blocksPerSecond, int batchBlocks) {
+    public Scrubber(VolumeMaintenance volume, TimeSource time, long blocksPerSecond, int batchBlocks) {
         if (blocksPerSecond < 1 || batchBlocks < 1) {
             throw new IllegalArgumentException("rate and batch must be positive");
         }
-        this.engine = engine;
+        this.volume = volume;
         this.time = time;
         this.blocksPerSecond = blocksPerSecond;
         this.batchBlocks = batchBlocks;
-        this.total = engine.blockCount() + engine.spareBlocks();
+        this.total = volume.dataBlocks() + volume.spareBlocks();
     }
 
     public ScrubProgress progress() {
@@ -69,24 +69,24 @@ public final class Scrubber {
     public ScrubProgress run() throws InterruptedException {
         state = ScrubProgress.State.RUNNING;
         long start = time.nanoTime();
-        LOG.info("scrub of {} started: {} blocks at {} blocks/s", engine, total, blocksPerSecond);
+        LOG.info("scrub of {} started: {} blocks at {} blocks/s", volume.device(), total, blocksPerSecond);
         try {
-            long dataBlocks = engine.blockCount();
+            long dataBlocks = volume.dataBlocks();
             for (long lba = 0; lba < dataBlocks && !stopRequested; ) {
                 int n = (int) Math.min(batchBlocks, dataBlocks - lba);
-                int bad = engine.verify(lba, n);
+                int bad = volume.verify(lba, n);
                 if (bad > 0) {
                     errors += bad;
-                    LOG.warn("scrub of {}: {} unreadable block(s) in [{}, +{})", engine, bad, lba, n);
+                    LOG.warn("scrub of {}: {} unreadable block(s) in [{}, +{})", volume.device(), bad, lba, n);
                 }
                 lba += n;
                 done += n;
                 pace(start);
             }
-            for (long s = 0; s < engine.spareBlocks() && !stopRequested; s++) {
-                if (!engine.verifySpare(s)) {
+            for (long s = 0; s < volume.spareBlocks() && !stopRequested; s++) {
+                if (!volume.verifySpare(s)) {
                     errors++;
-                    LOG.warn("scrub of {}: spare {} unreadable", engine, s);
+                    LOG.warn("scrub of {}: spare {} unreadable", volume.device(), s);
                 }
                 done++;
                 if (s % batchBlocks == batchBlocks - 1) {
@@ -95,11 +95,11 @@ public final class Scrubber {
             }
         } catch (IOException e) {
             state = ScrubProgress.State.FAILED;
-            LOG.error("scrub of {} failed at block {}: {}", engine, done, e.toString());
+            LOG.error("scrub of {} failed at block {}: {}", volume.device(), done, e.toString());
             return progress();
         }
         state = stopRequested ? ScrubProgress.State.STOPPED : ScrubProgress.State.DONE;
-        LOG.info("scrub of {} {}: {} of {} blocks, {} errors", engine, state, done, total, errors);
+        LOG.info("scrub of {} {}: {} of {} blocks, {} errors", volume.device(), state, done, total, errors);
         return progress();
     }
 

@@ -16,4 +16,12 @@ public final class EngineCounters {
     public final LongAdder retries = new LongAdder();
     public final LongAdder reallocationFailures = new LongAdder();
     public final LongAdder sparesRetired = new LongAdder();
+    /** Extra read attempts (a subset of {@link #retries}). */
+    public final LongAdder readRetries = new LongAdder();
+    /** Extra write attempts (a subset of {@link #retries}). */
+    public final LongAdder writeRetries = new LongAdder();
+    /** Block reads that failed at first and succeeded on a retry. */
+    public final LongAdder readsRecovered = new LongAdder();
+    /** Write errors returned to the caller because automatic write reallocation was off. */
+    public final LongAdder writeErrorsReported = new LongAdder();
 }

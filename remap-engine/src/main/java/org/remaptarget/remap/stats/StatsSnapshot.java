@@ -13,12 +13,17 @@ package org.remaptarget.remap.stats;
  * @param sparesRetired     spares that failed
  * @param sparesTotal       size of the spare area
  * @param journalGeneration generation of the newest durable metadata record
+ * @param readRetries       extra read attempts (part of {@code retries})
+ * @param writeRetries      extra write attempts (part of {@code retries})
+ * @param readsRecovered    block reads that succeeded on a retry
+ * @param writeErrorsReported write errors returned because automatic write reallocation was off
  */
 public record StatsSnapshot(long reads, long writes, long blocksRead, long blocksWritten, long flushes, long discards,
                             long readErrors, long writeErrors, long retries, long remaps, long reallocationFailures,
                             long remapped, long pending, long sparesUsed, long sparesRetired, long sparesTotal,
                             long journalGeneration, long checkpointGeneration, long commitGroups,
-                            long journalRecords, long checkpoints, Health health) {
+                            long journalRecords, long checkpoints, Health health, long readRetries,
+                            long writeRetries, long readsRecovered, long writeErrorsReported) {
 
     /** Spares used or retired, in percent of the spare area. */
     public int spareUsePercent() {

@@ -53,7 +53,7 @@ public class EngineReadBenchmark {
      * The remap table: "placeholder" (a ConcurrentHashMap, test scope) or "incremental" (the production table,
      * {@code org.remaptarget.remap.table.IncrementalRemapTable}, once merged).
      */
-    @Param({"placeholder"})
+    @Param({"incremental"})
     public String table;
 
     private Path dir;

@@ -162,7 +162,7 @@ class ModelBasedTest {
     }
 
     private boolean unreadable(long lba) {
-        long spare = v.device().remaps().stream().filter(r -> r.lba() == lba).mapToLong(Remap::spare)
+        long spare = v.remaps().stream().filter(r -> r.lba() == lba).mapToLong(Remap::spare)
                 .findFirst().orElse(-1);
         return spare < 0 ? badReadPrimary.contains(lba) : badReadSpare.contains(spare);
     }

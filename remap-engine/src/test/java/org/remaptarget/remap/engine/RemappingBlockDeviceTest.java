@@ -187,6 +187,19 @@ class RemappingBlockDeviceTest {
     }
 
     @Test
+    void deadSpareAreaFailsTheWriteWithoutRetiringEverySpare() throws Exception {
+        RemapVolume v = Volumes.memory(100, 8);
+        v.faults().addRule(FaultRule.of(FaultOp.WRITE, v.deviceLbaOfSpare(0), 8, new FaultOutcome.IoError()));
+        v.faults().addRule(failWrites(v, 2));
+        java.io.IOException e = assertThrows(java.io.IOException.class,
+                () -> v.device().write(2, pattern(1, 2), false));
+        assertFalse(e instanceof MediumErrorException);
+        assertEquals(0, v.stats().sparesRetired());
+        assertEquals(0, v.stats().sparesUsed());
+        assertEquals(Health.OK, v.health());
+    }
+
+    @Test
     void discardReachesRemappedSpare() throws Exception {
         RemapVolume v = Volumes.memory(100, 8);
         v.faults().addRule(failWrites(v, 60));

@@ -28,12 +28,12 @@ class MetadataStoreTest {
     private Superblock format() throws IOException {
         Superblock sb = new Superblock(Superblock.VERSION, Superblock.Role.VOLUME, lun, UUID.randomUUID(),
                 UUID.randomUUID(), 1, LAYOUT);
-        MetadataStore.format(dev, null, sb);
+        VolumeHeaders.format(dev, null, sb);
         return sb;
     }
 
     private MetadataStore open(BlockDevice d) throws IOException {
-        Superblock sb = MetadataStore.readSuperblock(d, "dev", false);
+        Superblock sb = VolumeHeaders.readSuperblock(d, "dev", false);
         RemapState st = new RemapState(new TestRemapTable(), new SpareAllocator(LAYOUT.spareBlocks()),
                 LAYOUT.dataBlocks(), LAYOUT.spareBlocks());
         return MetadataStore.recover(new RegionDevice(d, 0, LAYOUT.metaBlocks(), "meta"), List.of(d), sb, st, "dev");
@@ -182,7 +182,7 @@ class MetadataStoreTest {
     void corruptSuperblockCopyIsRewrittenFromTheOtherCopy() throws IOException {
         Superblock sb = format();
         corruptBlock(0);
-        assertEquals(sb, MetadataStore.readSuperblock(dev, "dev", false));
+        assertEquals(sb, VolumeHeaders.readSuperblock(dev, "dev", false));
         ByteBuffer b = ByteBuffer.allocate(BS);
         dev.read(0, b);
         b.flip();
@@ -191,7 +191,7 @@ class MetadataStoreTest {
 
     @Test
     void unformattedDeviceIsRefusedAsNotFormatted() {
-        MetadataException e = assertThrows(MetadataException.class, () -> MetadataStore.readSuperblock(dev, "disk0",
+        MetadataException e = assertThrows(MetadataException.class, () -> VolumeHeaders.readSuperblock(dev, "disk0",
                 false));
         assertEquals("disk0 superblock copy 0: no superblock (device not formatted)", e.getMessage());
     }
@@ -201,7 +201,7 @@ class MetadataStoreTest {
         byte[] junk = new byte[2 * BS];
         new java.util.Random(1).nextBytes(junk);
         dev.write(0, ByteBuffer.wrap(junk), false);
-        MetadataException e = assertThrows(MetadataException.class, () -> MetadataStore.readSuperblock(dev, "disk0",
+        MetadataException e = assertThrows(MetadataException.class, () -> VolumeHeaders.readSuperblock(dev, "disk0",
                 false));
         assertTrue(e.getMessage().contains("disk0") && e.getMessage().contains("not a remap-target volume"),
                 e.getMessage());
@@ -221,7 +221,7 @@ class MetadataStoreTest {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch leaderInFlush = new CountDownLatch(1);
         BlockDevice gate = new GatedFlushDevice(dev, leaderInFlush, release);
-        Superblock sb = MetadataStore.readSuperblock(dev, "dev", false);
+        Superblock sb = VolumeHeaders.readSuperblock(dev, "dev", false);
         RemapState st = new RemapState(new TestRemapTable(), new SpareAllocator(40), 100, 40);
         MetadataStore s = MetadataStore.recover(new RegionDevice(dev, 0, LAYOUT.metaBlocks(), "meta"),
                 List.of(gate), sb, st, "dev");

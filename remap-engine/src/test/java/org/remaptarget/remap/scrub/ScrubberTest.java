@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.remaptarget.remap.device.ManualTimeSource;
+import org.remaptarget.remap.device.TimeSource;
 import org.remaptarget.remap.engine.FormatOptions;
 import org.remaptarget.remap.engine.RemapVolume;
 import org.remaptarget.remap.engine.Volumes;
@@ -26,7 +27,7 @@ class ScrubberTest {
         RemapVolume v = volume();
         v.faults().addRule(FaultRule.of(FaultOp.READ, v.backingLbaOfData(123), 1, new FaultOutcome.MediumError()));
         v.faults().addRule(FaultRule.of(FaultOp.READ, v.backingLbaOfData(777), 1, new FaultOutcome.IoError()));
-        ScrubProgress p = new Scrubber(v.device(), clock, 100_000, 64).run();
+        ScrubProgress p = new Scrubber(v.maintenance(), clock, 100_000, 64).run();
         assertEquals(ScrubProgress.State.DONE, p.state());
         assertEquals(2, p.errorsFound());
         assertEquals(1024, p.blocksDone());
@@ -37,7 +38,7 @@ class ScrubberTest {
     void scrubRetiresABadFreeSpareBeforeItIsUsed() throws Exception {
         RemapVolume v = volume();
         v.faults().addRule(FaultRule.of(FaultOp.READ, v.deviceLbaOfSpare(0), 1, new FaultOutcome.IoError()));
-        assertEquals(1, new Scrubber(v.device(), clock, 100_000, 64).run().errorsFound());
+        assertEquals(1, new Scrubber(v.maintenance(), clock, 100_000, 64).run().errorsFound());
         assertEquals(1, v.stats().sparesRetired());
         v.faults().addRule(FaultRule.of(FaultOp.WRITE, v.backingLbaOfData(5), 1, new FaultOutcome.IoError()));
         v.device().write(5, Volumes.pattern(1, 5), false);
@@ -47,19 +48,48 @@ class ScrubberTest {
     @Test
     void scrubKeepsToItsRateOnTheInjectedClock() throws Exception {
         RemapVolume v = volume();
-        new Scrubber(v.device(), clock, 512, 64).run();
+        new Scrubber(v.maintenance(), clock, 512, 64).run();
         // 1024 blocks at 512 blocks/s take two seconds of (manual) time
         assertEquals(2_000_000_000L, clock.nanoTime(), 1_000_000_000L / 512 * 64);
         assertTrue(clock.nanoTime() >= 1_800_000_000L);
     }
 
     @Test
-    void stoppedScrubEndsEarlyWithItsProgress() throws Exception {
+    void stopRequestedDuringTheScrubEndsItAfterTheCurrentBatch() throws Exception {
         RemapVolume v = volume();
-        Scrubber s = new Scrubber(v.device(), clock, 1000, 10);
-        s.stop();
-        ScrubProgress p = s.run();
+        Scrubber[] holder = new Scrubber[1];
+        // the scrub's first pause asks it to stop: deterministic, no wall clock
+        TimeSource stopper = new TimeSource() {
+            @Override
+            public long nanoTime() {
+                return clock.nanoTime();
+            }
+
+            @Override
+            public void sleepNanos(long nanos) {
+                clock.advance(nanos);
+                holder[0].stop();
+            }
+        };
+        holder[0] = new Scrubber(v.maintenance(), stopper, 1000, 10);
+        ScrubProgress p = holder[0].run();
         assertEquals(ScrubProgress.State.STOPPED, p.state());
-        assertTrue(p.blocksDone() < p.blocksTotal());
+        assertEquals(10, p.blocksDone());
+        assertEquals(1024, p.blocksTotal());
+    }
+
+    @Test
+    void scrubRunsOnTheGivenExecutorAndReportsProgress() throws Exception {
+        RemapVolume v = volume();
+        Scrubber s = new Scrubber(v.maintenance(), clock, 1_000_000, 128);
+        java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            s.start(ex);
+        } finally {
+            ex.shutdown();
+            assertTrue(ex.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        assertEquals(ScrubProgress.State.DONE, s.progress().state());
+        assertEquals(100, s.progress().percent());
     }
 }

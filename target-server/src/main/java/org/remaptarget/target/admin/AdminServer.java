@@ -42,13 +42,26 @@ public final class AdminServer implements AutoCloseable {
     private final RemapTarget target;
     private final byte[] token;
     private final HttpServer http;
+    private final String scheme;
     private final ExecutorService executor;
 
-    /** Starts serving on {@code listen} (port 0 = ephemeral). */
+    /** Starts serving plain HTTP on {@code listen} (port 0 = ephemeral); meant for loopback addresses. */
     public AdminServer(RemapTarget target, InetSocketAddress listen, String token) throws IOException {
+        this(target, listen, token, null);
+    }
+
+    /** Starts serving on {@code listen}: HTTPS with {@code tls} when given, else plain HTTP. */
+    public AdminServer(RemapTarget target, InetSocketAddress listen, String token, AdminTls tls) throws IOException {
         this.target = target;
         this.token = token.getBytes(StandardCharsets.UTF_8);
-        this.http = HttpServer.create(listen, 16);
+        this.scheme = tls == null ? "http" : "https";
+        if (tls == null) {
+            this.http = HttpServer.create(listen, 16);
+        } else {
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(listen, 16);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls.context()));
+            this.http = https;
+        }
         this.executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "admin-http");
             t.setDaemon(true);
@@ -59,7 +72,12 @@ public final class AdminServer implements AutoCloseable {
                 new Metrics(target).render()));
         http.createContext("/v1/", this::handle);
         http.start();
-        LOG.info("admin API listening on http://{}:{}", host(address()), address().getPort());
+        LOG.info("admin API listening on {}://{}:{}", scheme, host(address()), address().getPort());
+    }
+
+    /** "http" or "https". */
+    public String scheme() {
+        return scheme;
     }
 
     public InetSocketAddress address() {
@@ -202,7 +220,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     static Map<String, Object> lunStatus(LunHandle h) {
-        Map<String, Object> m = ordered("lun", h.lun(), "path", h.config().path().toString(),
+        Map<String, Object> m = ordered("lun", h.lun(), "path", h.config().path() == null ? "memory" : h.config().path().toString(),
                 "blockSize", h.logicalUnit().blockSize(), "blocks", h.logicalUnit().blockCount(),
                 "mode", h.volume().isPresent() ? "remap" : "passthrough");
         h.volume().ifPresent(v -> {

@@ -7,7 +7,7 @@ import org.remaptarget.target.lun.LogicalUnit;
 
 /**
  * Renders the server's counters in the Prometheus text exposition format (version 0.0.4): per LUN commands,
- * bytes, errors, remaps, pending blocks, spare use and health; per target sessions.
+ * bytes, errors, command latency histograms, remaps, pending blocks, spare use and health; per target sessions.
  * Reads counters only; no locks.
  */
 final class Metrics {
@@ -37,6 +37,24 @@ final class Metrics {
         header(sb, "remap_target_lun_command_errors_total", "counter", "Commands that ended in CHECK CONDITION.");
         forEachLun((h, l) -> sample(sb, "remap_target_lun_command_errors_total", l, h.logicalUnit().stats().errors()));
 
+        header(sb, "remap_target_lun_command_latency_seconds", "histogram",
+                "SCSI command latency per LUN, from arrival at the SCSI core to completion.");
+        double[] bounds = org.remaptarget.target.lun.LatencyHistogram.boundsSeconds();
+        forEachLun((h, l) -> {
+            var hist = h.logicalUnit().latency();
+            long[] cum = hist.cumulativeCounts();
+            for (int i = 0; i < bounds.length; i++) {
+                sample(sb, "remap_target_lun_command_latency_seconds_bucket", l + ",le=\"" + bounds[i] + "\"", cum[i]);
+            }
+            sample(sb, "remap_target_lun_command_latency_seconds_bucket", l + ",le=\"+Inf\"", cum[cum.length - 1]);
+            sb.append("remap_target_lun_command_latency_seconds_sum{").append(l).append("} ")
+                    .append(hist.sumSeconds()).append('\n');
+            sample(sb, "remap_target_lun_command_latency_seconds_count", l, cum[cum.length - 1]);
+        });
+        header(sb, "remap_target_target_sessions", "gauge", "Live iSCSI normal sessions per target.");
+        for (String iqn : target.targetNames()) {
+            sample(sb, "remap_target_target_sessions", "target=\"" + escape(iqn) + "\"", target.sessionCount(iqn));
+        }
         header(sb, "remap_target_lun_remapped_blocks", "gauge", "Blocks currently redirected to a spare.");
         forEachVolume((s, l) -> sample(sb, "remap_target_lun_remapped_blocks", l, s.remapped()));
         header(sb, "remap_target_lun_remaps_total", "counter", "Blocks moved to a spare since start.");

@@ -19,6 +19,8 @@ import org.remaptarget.remap.device.TimeSource;
 import org.remaptarget.remap.table.IncrementalRemapTable;
 import org.remaptarget.target.backend.BackendHealth;
 import org.remaptarget.target.backend.DeviceBackend;
+import org.remaptarget.target.backend.StorageCounters;
+import org.remaptarget.remap.stats.StatsSnapshot;
 import org.remaptarget.target.backend.LinuxSparseFiles;
 import org.remaptarget.remap.engine.Remap;
 import org.remaptarget.remap.stats.Health;
@@ -28,6 +30,8 @@ import org.remaptarget.target.config.TargetConfig;
 import org.remaptarget.target.lun.LogicalUnit;
 import org.remaptarget.target.lun.LunSettings;
 import org.remaptarget.target.scsi.pr.FilePrStore;
+import org.remaptarget.target.scsi.pr.MemoryPrStore;
+import org.remaptarget.remap.device.MemoryBlockDevice;
 
 /**
  * One served LUN: its storage stack (a remap-engine volume, or the plain file for passthrough LUNs), the SCSI
@@ -59,7 +63,21 @@ public final class LunHandle {
             throws IOException, ConfigException {
         RemapVolume volume = null;
         BlockDevice device;
-        if (lc.passthrough()) {
+        if (lc.path() == null) {
+            // an in-memory LUN (embedded use and tests): nothing survives close
+            long blocks = lc.sizeBytes() / lc.blockSize();
+            if (lc.passthrough()) {
+                device = new MemoryBlockDevice(lc.blockSize(), blocks);
+            } else {
+                FormatOptions fo = FormatOptions.of(lc.blockSize(), blocks, lc.spareBytes() / lc.blockSize());
+                MemoryBlockDevice backing = new MemoryBlockDevice(lc.blockSize(), fo.layout(false).backingBlocks());
+                RemapVolume.format(backing, null, fo);
+                volume = RemapVolume.open(backing, OpenOptions.defaults(IncrementalRemapTable::new)
+                        .withFaultInjection(true).withDegradedPercent(lc.healthThreshold())
+                        .withName(target.iqn() + "/" + lc.lun()));
+                device = volume.device();
+            }
+        } else if (lc.passthrough()) {
             device = lc.sizeBytes() > 0 || !Files.exists(lc.path())
                     ? FileBlockDevice.openOrCreate(lc.path(), lc.blockSize(), lc.sizeBytes() / lc.blockSize(),
                             deallocator(lc))
@@ -78,7 +96,7 @@ public final class LunHandle {
                     d.maxTransferBlocks(), d.optimalTransferBlocks(), d.maxWriteSameBlocks(), lc.thin(), lc.removable());
             LogicalUnit lu = new LogicalUnit(settings,
                     new DeviceBackend(device, volume == null ? BackendHealth.NONE : new VolumeHealth(volume)),
-                    new FilePrStore(prStatePath(target, lc)));
+                    lc.path() == null ? new MemoryPrStore() : new FilePrStore(prStatePath(target, lc)));
             return new LunHandle(target.iqn(), lc, volume, device, lu);
         } catch (IOException | RuntimeException e) {
             if (volume != null) {
@@ -139,7 +157,7 @@ public final class LunHandle {
      * The remap engine's health as the SCSI layer asks for it: DEGRADED or FAILED (spares running low or gone)
      * predicts failure (informational exception 5D/00); remapped LBAs are the grown defect list.
      */
-    private record VolumeHealth(RemapVolume volume) implements BackendHealth {
+    record VolumeHealth(RemapVolume volume) implements BackendHealth {
         @Override
         public boolean failurePredicted() {
             return volume.health() != Health.OK;
@@ -148,6 +166,22 @@ public final class LunHandle {
         @Override
         public long[] grownDefects() {
             return volume.remaps().stream().mapToLong(Remap::lba).sorted().toArray();
+        }
+
+        /** LOG SENSE only: one stats snapshot (a few dozen adder sums), never on the I/O path. */
+        @Override
+        public StorageCounters counters() {
+            StatsSnapshot s = volume.stats();
+            long bs = volume.device().blockSize();
+            int health = switch (s.health()) {
+                case OK -> StorageCounters.HEALTH_OK;
+                case DEGRADED -> StorageCounters.HEALTH_DEGRADED;
+                case FAILED -> StorageCounters.HEALTH_FAILED;
+            };
+            return new StorageCounters(s.readRetries(), s.readsRecovered(), s.readErrors(), s.blocksRead() * bs,
+                    s.writeRetries(), s.remaps(), s.reallocationFailures() + s.writeErrorsReported(),
+                    s.blocksWritten() * bs, s.remapped(), s.pending(), s.sparesUsed(), s.sparesRetired(),
+                    s.sparesTotal(), health);
         }
     }
 
@@ -220,7 +254,7 @@ public final class LunHandle {
             if (scrubThread != null && scrubThread.isAlive()) {
                 return scrubber.progress();
             }
-            Scrubber s = new Scrubber(v.device(), TimeSource.system(), blocksPerSecond, 256);
+            Scrubber s = new Scrubber(v.maintenance(), TimeSource.system(), blocksPerSecond, 256);
             Thread t = new Thread(() -> {
                 try {
                     s.run();

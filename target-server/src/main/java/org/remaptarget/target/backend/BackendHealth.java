@@ -22,4 +22,12 @@ public interface BackendHealth {
     default long[] grownDefects() {
         return null;
     }
+
+    /**
+     * The storage's error-recovery and spare counters, or null when it keeps none (the log pages then report
+     * zeros). Called by LOG SENSE only, never on the I/O path; may cost a few dozen volatile reads.
+     */
+    default StorageCounters counters() {
+        return null;
+    }
 }

@@ -1,6 +1,7 @@
 package org.remaptarget.target.backend;
 
 import org.remaptarget.target.scsi.ScsiFailure;
+import org.remaptarget.target.scsi.SenseReason;
 
 /**
  * What a logical unit needs from storage, in SCSI terms: fixed geometry, block I/O into caller-owned arrays
@@ -51,6 +52,60 @@ public interface BlockBackend extends AutoCloseable {
     /** The grown defect list (remapped LBAs, ascending), or null when the storage keeps none. */
     default long[] grownDefects() {
         return null;
+    }
+
+    /**
+     * Writes like {@link #write} and says whether the storage recovered the write by moving a block to a spare:
+     * null when nothing needed recovery (the common case allocates nothing), else 0C/01 naming the block (the
+     * highest one when several moved). The data is written either way. Storage that never reallocates just writes.
+     */
+    default RecoveredError writeRecovering(long lba, int blocks, byte[] src, int off, boolean fua)
+            throws ScsiFailure {
+        write(lba, blocks, src, off, fua);
+        return null;
+    }
+
+    /**
+     * Reads like {@link #read} and says whether a block could be read only on a retry: null when not, else 17/01
+     * (recovered with retries) or 17/06 (recovered and moved to a spare) naming the block. Storage without retries
+     * just reads.
+     */
+    default RecoveredError readRecovering(long lba, int blocks, byte[] dst, int off) throws ScsiFailure {
+        read(lba, blocks, dst, off);
+        return null;
+    }
+
+    /**
+     * Applies the read-write error recovery mode page (01h) to the storage: AWRE (a write error is reallocated, or
+     * returned as MEDIUM ERROR 0C/00), ARRE, and the read retry count (clamped to what the storage supports).
+     * Storage without these controls ignores it. Thread-safe; affects I/O that starts afterwards.
+     */
+    default void applyErrorRecovery(boolean autoReallocateOnWrite, boolean autoReallocateOnRead, int readRetries) {
+    }
+
+    /**
+     * REASSIGN BLOCKS for one LBA: moves it to a spare, copying its data when readable. An unreadable block is
+     * not filled with invented data: it stays unreadable (11/00) until the next write, which lands on a spare.
+     * Fails with NO DEFECT SPARE LOCATION AVAILABLE (32/00) when no spare is left, which is all storage without
+     * spares can say.
+     */
+    default void reassign(long lba) throws ScsiFailure {
+        throw ScsiFailure.of(SenseReason.NO_DEFECT_SPARE_LOCATION_AVAILABLE);
+    }
+
+    /**
+     * The storage's error-recovery and spare counters for the log pages (cumulative ones counted from the last
+     * {@link #resetCounters(boolean, boolean)}), or null when it keeps none.
+     */
+    default StorageCounters counters() {
+        return null;
+    }
+
+    /**
+     * LOG SELECT's reset: the cumulative read counters (when {@code reads}) and write counters (when
+     * {@code writes}) start again from zero.
+     */
+    default void resetCounters(boolean reads, boolean writes) {
     }
 
     /** Releases the storage. */

@@ -2,10 +2,14 @@ package org.remaptarget.target.backend;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicReference;
 import org.remaptarget.remap.device.AllocationRun;
 import org.remaptarget.remap.device.BlockDevice;
 import org.remaptarget.remap.device.MediumErrorException;
 import org.remaptarget.remap.device.ReallocationFailedException;
+import org.remaptarget.remap.engine.ReadRecovery;
+import org.remaptarget.remap.engine.RemappingBlockDevice;
+import org.remaptarget.remap.engine.VolumeMaintenance;
 import org.remaptarget.target.scsi.ScsiFailure;
 import org.remaptarget.target.scsi.SenseReason;
 
@@ -18,7 +22,11 @@ import org.remaptarget.target.scsi.SenseReason;
  * <li>any other {@link IOException} → HARDWARE ERROR 44/00 on reads, MEDIUM ERROR 0C/00 on writes and flushes;</li>
  * <li>{@link IllegalArgumentException} (a range the caller failed to check) → 21/00.</li>
  * </ul>
- * Stateless apart from the device; no locks (the device is thread-safe).
+ * Over a {@link RemappingBlockDevice} it also reports recovered errors (a write moved to a spare → 0C/01; a read
+ * that needed retries → 17/01, or 17/06 when ARRE then moved the block), applies the error recovery page (AWRE,
+ * ARRE, read retries) and reassigns blocks; over any other device those are the interface's defaults.
+ * State: the device and the counter baseline of the last LOG SELECT reset (an atomic reference); no locks (the
+ * device is thread-safe).
  */
 public final class DeviceBackend implements BlockBackend {
     private static final int SAME_CHUNK = 1 << 20;
@@ -26,6 +34,10 @@ public final class DeviceBackend implements BlockBackend {
     private final BlockDevice device;
     private final int blockSize;
     private final BackendHealth health;
+    private final RemappingBlockDevice remap; // the device when it remaps, else null
+    private final VolumeMaintenance maintenance; // manual remaps on it, else null
+    /** Counters at the last LOG SELECT reset (null: never reset); the log pages show the difference. */
+    private final AtomicReference<StorageCounters> counterBaseline = new AtomicReference<>();
 
     public DeviceBackend(BlockDevice device) {
         this(device, BackendHealth.NONE);
@@ -36,6 +48,8 @@ public final class DeviceBackend implements BlockBackend {
         this.device = device;
         this.blockSize = device.blockSize();
         this.health = health;
+        this.remap = device instanceof RemappingBlockDevice r ? r : null;
+        this.maintenance = remap == null ? null : new VolumeMaintenance(remap);
     }
 
     @Override
@@ -46,6 +60,87 @@ public final class DeviceBackend implements BlockBackend {
     @Override
     public long[] grownDefects() {
         return health.grownDefects();
+    }
+
+    @Override
+    public StorageCounters counters() {
+        StorageCounters now = health.counters();
+        return now == null ? null : now.since(counterBaseline.get());
+    }
+
+    @Override
+    public void resetCounters(boolean reads, boolean writes) {
+        StorageCounters now = health.counters();
+        if (now != null) {
+            counterBaseline.updateAndGet(old -> StorageCounters.rebase(old, now, reads, writes));
+        }
+    }
+
+    @Override
+    public RecoveredError writeRecovering(long lba, int blocks, byte[] src, int off, boolean fua)
+            throws ScsiFailure {
+        if (remap == null) {
+            write(lba, blocks, src, off, fua);
+            return null;
+        }
+        try {
+            long moved = remap.writeReporting(lba, ByteBuffer.wrap(src, off, blocks * blockSize), fua);
+            return moved < 0 ? null
+                    : new RecoveredError(SenseReason.WRITE_ERROR_RECOVERED_WITH_AUTO_REALLOCATION, moved);
+        } catch (IOException e) {
+            throw map(e, true);
+        } catch (IllegalArgumentException e) {
+            throw ScsiFailure.of(SenseReason.LBA_OUT_OF_RANGE);
+        }
+    }
+
+    @Override
+    public RecoveredError readRecovering(long lba, int blocks, byte[] dst, int off) throws ScsiFailure {
+        if (remap == null) {
+            read(lba, blocks, dst, off);
+            return null;
+        }
+        try {
+            ReadRecovery r = remap.readReporting(lba, ByteBuffer.wrap(dst, off, blocks * blockSize));
+            return r == null ? null : new RecoveredError(r.reallocated()
+                    ? SenseReason.RECOVERED_DATA_AUTO_REALLOCATED : SenseReason.RECOVERED_DATA_WITH_RETRIES, r.lba());
+        } catch (IOException e) {
+            throw map(e, false);
+        } catch (IllegalArgumentException e) {
+            throw ScsiFailure.of(SenseReason.LBA_OUT_OF_RANGE);
+        }
+    }
+
+    /** Most read retries the engine accepts; larger mode page values are clamped to it. */
+    static final int MAX_READ_RETRIES = 100;
+
+    @Override
+    public void applyErrorRecovery(boolean autoReallocateOnWrite, boolean autoReallocateOnRead, int readRetries) {
+        if (remap != null) {
+            remap.setAutoReallocateOnWrite(autoReallocateOnWrite);
+            remap.setAutoReallocateOnRead(autoReallocateOnRead);
+            remap.setReadRetries(Math.max(0, Math.min(MAX_READ_RETRIES, readRetries)));
+        }
+    }
+
+    @Override
+    public void reassign(long lba) throws ScsiFailure {
+        if (remap == null) {
+            BlockBackend.super.reassign(lba);
+            return;
+        }
+        try {
+            if (maintenance.remapNow(lba) < 0 && maintenance.freeSpares() == 0) {
+                // unreadable, marked pending: only a spare for its next write would complete the reassignment
+                throw ScsiFailure.of(SenseReason.NO_DEFECT_SPARE_LOCATION_AVAILABLE);
+            }
+        } catch (ReallocationFailedException e) {
+            throw ScsiFailure.of(SenseReason.NO_DEFECT_SPARE_LOCATION_AVAILABLE);
+        } catch (IOException e) {
+            throw ScsiFailure.of(SenseReason.INTERNAL_TARGET_FAILURE);
+        } catch (IllegalArgumentException e) {
+            throw ScsiFailure.of(SenseReason.LBA_OUT_OF_RANGE);
+        }
     }
 
     @Override

@@ -8,19 +8,31 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.remaptarget.target.admin.AdminServer;
+import org.remaptarget.target.admin.AdminTls;
 import org.remaptarget.target.api.RemapTarget;
 import org.remaptarget.target.config.ConfigException;
 import org.remaptarget.target.config.ConfigLoader;
+import org.remaptarget.target.config.ConfigPermissions;
 import org.remaptarget.target.config.ServerConfig;
 import org.remaptarget.target.config.TargetConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code remap-target serve}: starts the target and serves until Ctrl-C or SIGTERM. */
+/**
+ * {@code remap-target serve}: starts the target and serves until Ctrl-C or SIGTERM. With {@code --config}, SIGHUP
+ * re-reads the file and applies it ({@link RemapTarget#reload}); a file that does not load, or a change that cannot
+ * be applied while serving, is refused with the reason logged and the running configuration kept.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve iSCSI targets until interrupted (Ctrl-C or SIGTERM shut down cleanly).",
+        description = {"Serve iSCSI targets until interrupted (Ctrl-C or SIGTERM shut down cleanly; SIGHUP reloads "
+                + "the --config file: added LUNs and targets appear, removed ones go away, unchanged ones keep "
+                + "serving).",
                 "Without --config: target " + ServerConfig.DEMO_IQN + ", LUN 0 = a 1 GiB sparse remapped LUN "
                         + "created under --data-dir on first start."})
 final class ServeCommand implements Callable<Integer> {
@@ -39,6 +51,16 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (see conf/remap-target.yaml).")
     Path config;
+
+    @Option(names = "--allow-insecure-config-permissions",
+            description = "Serve a configuration holding CHAP secrets even when group or others can read it.")
+    boolean allowInsecureConfigPermissions;
+
+    @Option(names = "--admin-tls",
+            description = "Serve the admin API over HTTPS with a self-signed certificate kept in the data directory "
+                    + "(generated on first start; its SHA-256 fingerprint and the token are printed). Required "
+                    + "for a non-loopback --admin address.")
+    boolean adminTls;
 
     @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = AdminOptions.DEFAULT_ADMIN,
             description = "Admin API and /metrics listen address (default ${DEFAULT-VALUE}; 'off' disables it). "
@@ -62,6 +84,9 @@ final class ServeCommand implements Callable<Integer> {
             InetSocketAddress portal = listen == null ? null : parseListen(listen);
             if (config != null) {
                 cfg = new ConfigLoader().load(config);
+                if (!allowInsecureConfigPermissions) {
+                    ConfigPermissions.check(config, cfg);
+                }
                 if (portal != null) {
                     cfg = cfg.withPortal(portal);
                 }
@@ -96,12 +121,26 @@ final class ServeCommand implements Callable<Integer> {
         if (!"off".equalsIgnoreCase(admin)) {
             try {
                 InetSocketAddress a = parseListen(admin);
-                if (a.getAddress() != null && !a.getAddress().isLoopbackAddress()) {
-                    throw new IllegalArgumentException(admin + " is not a loopback address; the admin API is "
-                            + "local only");
+                boolean loopback = a.getAddress() != null && a.getAddress().isLoopbackAddress();
+                if (!loopback && !adminTls) {
+                    throw new IllegalArgumentException(admin + " is not a loopback address; add --admin-tls to "
+                            + "serve the admin API over HTTPS there");
                 }
                 String token = AdminToken.loadOrCreate(tokenFile != null ? tokenFile : dataDir.resolve("admin.token"));
-                adminServer = new AdminServer(server, a, token);
+                AdminTls tls = null;
+                if (adminTls) {
+                    List<String> names = new ArrayList<>(List.of("localhost", "127.0.0.1", "::1"));
+                    if (a.getAddress() != null && !a.getAddress().isAnyLocalAddress()) {
+                        names.add(a.getAddress().getHostAddress());
+                    }
+                    names.add(java.net.InetAddress.getLocalHost().getHostName());
+                    tls = AdminTls.loadOrCreate(dataDir, names, Clock.systemUTC(), new SecureRandom());
+                }
+                adminServer = new AdminServer(server, a, token, tls);
+                if (tls != null) {
+                    out.println("Admin API TLS certificate SHA-256 fingerprint: " + tls.fingerprint());
+                    out.println("Admin API token: " + token);
+                }
             } catch (IllegalArgumentException e) {
                 server.close();
                 err.println("remap-target: --admin: " + e.getMessage());
@@ -114,10 +153,15 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         AdminServer adminToClose = adminServer;
+        InetSocketAddress portalOverride = listen == null ? null : parseListen(listen);
+        ReloadOnHangup hangup = ReloadOnHangup.install(() -> reload(server, portalOverride));
 
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             LOG.info("shutting down");
+            if (hangup != null) {
+                hangup.close();
+            }
             if (adminToClose != null) {
                 adminToClose.close();
             }
@@ -127,8 +171,12 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
 
         printBanner(out, server, cfg);
+        if (config != null && hangup != null) {
+            out.println("Reload " + config + " with: kill -HUP " + ProcessHandle.current().pid()
+                    + "  (or systemctl reload remap-target)");
+        }
         if (adminServer != null) {
-            out.println("Admin API and metrics: http://" + host(adminServer.address()) + ":"
+            out.println("Admin API and metrics: " + adminServer.scheme() + "://" + host(adminServer.address()) + ":"
                     + adminServer.address().getPort() + "/metrics  (try: ./remap-target status)");
         }
         out.flush();
@@ -138,6 +186,29 @@ final class ServeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** One SIGHUP: re-read the configuration file and apply it, or log why not and keep serving the old one. */
+    private void reload(RemapTarget server, InetSocketAddress portalOverride) {
+        if (config == null) {
+            LOG.warn("SIGHUP: serving the built-in default (no --config FILE), nothing to reload");
+            return;
+        }
+        LOG.info("SIGHUP: reloading {}", config);
+        try {
+            ServerConfig next = new ConfigLoader().load(config);
+            if (portalOverride != null) {
+                next = next.withPortal(portalOverride);
+            }
+            server.reload(next);
+        } catch (ConfigException e) {
+            LOG.error("configuration reload refused, still serving the previous configuration: {}", e.getMessage());
+        } catch (java.io.IOException e) {
+            LOG.error("configuration reload refused, still serving the previous configuration: {}: {}", config,
+                    e.getMessage());
+        } catch (IllegalStateException e) {
+            LOG.warn("configuration reload skipped: {}", e.getMessage());
+        }
     }
 
     private static void printBanner(PrintWriter out, RemapTarget server, ServerConfig cfg) {

@@ -76,14 +76,19 @@ public final class ConfigLoader {
     private static final class Walker {
         private final String file;
         private final Path baseDir;
+        private final AccessParser access;
 
         Walker(String file, Path baseDir) {
             this.file = file;
             this.baseDir = baseDir;
+            this.access = new AccessParser(file, s -> IQN.matcher(s).matches());
         }
 
         ServerConfig server(Node root) throws ConfigException {
-            Map<String, Node> top = mapping(root, "", Set.of("portals", "targets"));
+            Set<String> topKeys = new HashSet<>(Set.of("portals", "targets"));
+            topKeys.addAll(AccessParser.TOP_KEYS);
+            Map<String, Node> top = mapping(root, "", topKeys);
+            SecurityConfig security = access.top(top);
             List<InetSocketAddress> portals = new ArrayList<>();
             Node portalsNode = top.get("portals");
             if (portalsNode == null) {
@@ -112,11 +117,13 @@ public final class ConfigLoader {
                 }
                 targets.add(t);
             }
-            return new ServerConfig(file, portals, targets);
+            return new ServerConfig(file, portals, targets, security);
         }
 
         private TargetConfig target(Node node, String path, Set<Path> allPaths) throws ConfigException {
-            Map<String, Node> m = mapping(node, path, Set.of("iqn", "alias", "luns"));
+            Set<String> targetKeys = new HashSet<>(Set.of("iqn", "alias", "luns"));
+            targetKeys.addAll(AccessParser.TARGET_KEYS);
+            Map<String, Node> m = mapping(node, path, targetKeys);
             Node iqnNode = require(m, "iqn", node, path);
             String iqn = scalar(iqnNode, path + ".iqn");
             if (!IQN.matcher(iqn).matches()) {
@@ -143,7 +150,7 @@ public final class ConfigLoader {
                 luns.add(lun);
             }
             luns.sort((a, b) -> Integer.compare(a.lun(), b.lun()));
-            return new TargetConfig(iqn, alias, luns);
+            return new TargetConfig(iqn, alias, luns, access.target(m, path));
         }
 
         private LunConfig lun(Node node, String path) throws ConfigException {

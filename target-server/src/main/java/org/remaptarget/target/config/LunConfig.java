@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * One logical unit as configured.
  *
  * @param lun             LUN number (0..16383)
- * @param path            backing file or block device
+ * @param path            backing file or block device; null for an in-memory LUN (embedded use: nothing persists)
  * @param sizeBytes       usable capacity in bytes (a multiple of the block size); 0 = take the existing file's size
  * @param blockSize       512 or 4096
  * @param serial          unit serial number (VPD 80); null = derived from target IQN and LUN

@@ -11,8 +11,10 @@ import java.util.List;
  * @param source  where it came from (a file path, or "built-in default") for messages
  * @param portals iSCSI listen addresses
  * @param targets the targets (IQNs unique)
+ * @param security discovery access, CHAP algorithm choice and limits
  */
-public record ServerConfig(String source, List<InetSocketAddress> portals, List<TargetConfig> targets) {
+public record ServerConfig(String source, List<InetSocketAddress> portals, List<TargetConfig> targets,
+                           SecurityConfig security) {
 
     public static final String DEMO_IQN = "iqn.2026-11.org.remaptarget:demo";
     public static final long DEMO_SIZE = 1L << 30;
@@ -21,6 +23,12 @@ public record ServerConfig(String source, List<InetSocketAddress> portals, List<
     public ServerConfig {
         portals = List.copyOf(portals);
         targets = List.copyOf(targets);
+        security = security == null ? SecurityConfig.DEFAULTS : security;
+    }
+
+    /** With default security settings (open discovery, no MD5, default limits). */
+    public ServerConfig(String source, List<InetSocketAddress> portals, List<TargetConfig> targets) {
+        this(source, portals, targets, SecurityConfig.DEFAULTS);
     }
 
     /** The embedded default: one target, LUN 0 = a 1 GiB sparse remapped file under {@code dataDir}. */
@@ -33,6 +41,6 @@ public record ServerConfig(String source, List<InetSocketAddress> portals, List<
 
     /** A copy listening on {@code portal} only. */
     public ServerConfig withPortal(InetSocketAddress portal) {
-        return new ServerConfig(source, List.of(portal), targets);
+        return new ServerConfig(source, List.of(portal), targets, security);
     }
 }

@@ -33,7 +33,7 @@ public final class LoginStateMachine {
 
     private final LoginEnvironment env;
     private final LoginConfig config;
-    private final Negotiator negotiator;
+    private Negotiator negotiator;
     private final TextCodec codec;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
 
@@ -48,6 +48,7 @@ public final class LoginStateMachine {
     private boolean declaredPortalGroup;
     private boolean declaredMrdsl;
     private boolean authDone;
+    private boolean authInProgress;
     private String authMethod;
 
     public LoginStateMachine(LoginEnvironment env, LoginConfig config) {
@@ -75,11 +76,6 @@ public final class LoginStateMachine {
             }
             if (req.currentStage() != STAGE_SECURITY && req.currentStage() != STAGE_OPERATIONAL) {
                 return fail(req, LoginStatus.INITIATOR_ERROR, "RFC 7143 §6.3: first CSG must be 0 or 1");
-            }
-            if (req.currentStage() == STAGE_OPERATIONAL
-                    && !KeyDefinition.listValues(config.authenticator().methods()).contains("None")) {
-                return fail(req, LoginStatus.AUTHENTICATION_FAILURE, "security stage skipped but authentication"
-                        + " is required");
             }
             started = true;
             stage = req.currentStage();
@@ -119,6 +115,20 @@ public final class LoginStateMachine {
             if (refused != null) {
                 return refused;
             }
+            LoginStatus verdict = config.authenticator().authorize(identity);
+            if (verdict != LoginStatus.SUCCESS) {
+                return fail(req, verdict, "initiator not authorized for this target");
+            }
+            String methods = config.authenticator().methods(identity);
+            if (stage == STAGE_OPERATIONAL && !KeyDefinition.listValues(methods).contains("None")) {
+                return fail(req, LoginStatus.AUTHENTICATION_FAILURE, "security stage skipped but authentication"
+                        + " is required");
+            }
+            if (!methods.equals(config.authenticator().methods())) {
+                Map<String, String> ours = new HashMap<>(config.targetKeyValues());
+                ours.put(KeyTable.AUTH_METHOD, methods);
+                negotiator = new Negotiator(KeyTable.standard(), ours);
+            }
         }
         List<KeyValue> securityKeys = new ArrayList<>();
         List<KeyValue> offers = new ArrayList<>();
@@ -139,7 +149,8 @@ public final class LoginStateMachine {
         } else if (!securityKeys.isEmpty()) {
             return fail(req, LoginStatus.INITIATOR_ERROR, "RFC 7143 §6.3: security keys in operational stage");
         }
-        if (!req.transit()) {
+        if (!req.transit() || (stage == STAGE_SECURITY && !authDone && authInProgress)) {
+            // RFC 7143 §11.13.3: the target answers T=0 while it still needs an exchange (CHAP) in this stage
             return step(response(req, false, 0, TextCodec.encode(out), req.tsih()), LoginStep.Next.CONTINUE, null,
                     null);
         }
@@ -209,7 +220,8 @@ public final class LoginStateMachine {
                 ? negotiator.agreedValues().get(KeyTable.AUTH_METHOD) : null;
         if (agreed == null) {
             // not offered (yet): only acceptable when no authentication is required
-            if (config.authenticator().methods().contains("None") && securityKeys.isEmpty()) {
+            if (KeyDefinition.listValues(config.authenticator().methods(identity)).contains("None")
+                    && securityKeys.isEmpty()) {
                 authDone = true;
                 authMethod = "None";
                 return null;
@@ -229,6 +241,7 @@ public final class LoginStateMachine {
         }
         out.addAll(s.response());
         authDone = s.done();
+        authInProgress = !s.done();
         return null;
     }
 

@@ -23,8 +23,10 @@ import org.remaptarget.target.lun.UnitAttentions.PortKey;
  * I/O counters.
  *
  * <p>Invariants: geometry is fixed for the LU's life; the reservation holder, when set, is a port that addressed
- * this LU. Locks: the LBA-range locks ({@link RangeLocks}), taken by every medium write for the duration of its
- * backend I/O; every other field is atomic or concurrent, and the task set has its own monitor.
+ * this LU; the storage always runs with the error recovery page (01h) of the current mode values (pushed at
+ * construction, on every mode change and on reset). Locks: the LBA-range locks ({@link RangeLocks}), taken by every
+ * medium write for the duration of its backend I/O, and the error-recovery monitor (held only while pushing page 01h
+ * to the storage); every other field is atomic or concurrent, and the task set has its own monitor.
  * The task set is attached by the core ({@link #attach}) because the executor belongs to the target.
  */
 public final class LogicalUnit {
@@ -39,10 +41,12 @@ public final class LogicalUnit {
     private final Set<PortKey> preventers = ConcurrentHashMap.newKeySet();
     private final UnitAttentions unitAttentions = new UnitAttentions();
     private final AtomicReference<TaskSet> taskSet = new AtomicReference<>();
+    private final Object errorRecoveryLock = new Object();
     private final RangeLocks rangeLocks = RangeLocks.defaults();
     private final SanitizeState sanitize = new SanitizeState();
     private final CopyResults copyResults = new CopyResults();
     private final InformationalExceptions informationalExceptions = new InformationalExceptions();
+    private final LatencyHistogram latency = new LatencyHistogram();
     private final PersistentReservations persistentReservations;
 
     private final LongAdder readCommands = new LongAdder();
@@ -71,6 +75,18 @@ public final class LogicalUnit {
         this.blockSize = backend.blockSize();
         this.blockCount = backend.blockCount();
         this.mode = new AtomicReference<>(ModeValues.defaults(settings.writeCacheEnabled()));
+        applyErrorRecovery();
+    }
+
+    /**
+     * Hands the current read-write error recovery page (AWRE, ARRE, read retry count) to the storage. Serialised
+     * so that concurrent mode changes cannot leave the storage with an older page than {@link #mode()}.
+     */
+    private void applyErrorRecovery() {
+        synchronized (errorRecoveryLock) {
+            ModeValues m = mode.get();
+            backend.applyErrorRecovery(m.awre(), m.arre(), m.readRetry());
+        }
     }
 
     /** Counts one completed read of {@code bytes}. */
@@ -83,6 +99,11 @@ public final class LogicalUnit {
     public void countWrite(long bytes) {
         writeCommands.increment();
         writeBytes.add(bytes);
+    }
+
+    /** Command latency from arrival to completion (for the metrics endpoint). */
+    public LatencyHistogram latency() {
+        return latency;
     }
 
     /** Counts one command that ended in CHECK CONDITION. */
@@ -159,7 +180,11 @@ public final class LogicalUnit {
 
     /** Replaces the mode parameters if they are still {@code expected}; returns true on success. */
     public boolean replaceMode(ModeValues expected, ModeValues next) {
-        return mode.compareAndSet(expected, next);
+        if (!mode.compareAndSet(expected, next)) {
+            return false;
+        }
+        applyErrorRecovery();
+        return true;
     }
 
     /** True when sense data should be in descriptor format (control page D_SENSE). */
@@ -275,6 +300,7 @@ public final class LogicalUnit {
         clearReservation();
         clearPrevent();
         mode.set(ModeValues.defaults(settings.writeCacheEnabled()));
+        applyErrorRecovery();
         started.set(true);
         copyResults.clear();
     }

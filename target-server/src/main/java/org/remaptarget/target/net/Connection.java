@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.Optional;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.remaptarget.target.login.Admission;
+import org.remaptarget.target.login.Authenticator;
 import org.remaptarget.target.login.LoginConfig;
 import org.remaptarget.target.login.LoginEnvironment;
 import org.remaptarget.target.login.LoginIdentity;
@@ -27,6 +29,7 @@ import org.remaptarget.target.pdu.RejectReason;
 import org.remaptarget.target.session.FullFeatureConnection;
 import org.remaptarget.target.session.Session;
 import org.remaptarget.target.session.SessionRegistry;
+import org.remaptarget.target.session.TargetDirectory;
 import org.remaptarget.target.session.TargetEntry;
 
 /**
@@ -46,6 +49,7 @@ final class Connection implements LoginEnvironment, Runnable {
     private final PduWriter writer;
     private final PduDecoder decoder = new PduDecoder(LOGIN_MAX_SEGMENT);
     private final LoginStateMachine login;
+    private final Authenticator loginAuthenticator;
     private final long loginDeadlineNanos;
     private boolean loginStarted;
     private int loginCmdSN;
@@ -58,8 +62,9 @@ final class Connection implements LoginEnvironment, Runnable {
         this.name = name;
         this.writer = new PduWriter(channel, name);
         IscsiSettings s = server.settings();
+        this.loginAuthenticator = server.authenticator().forLogin(remoteAddress(channel));
         this.login = new LoginStateMachine(this, new LoginConfig(s.targetKeyValues(), s.portalGroupTag(),
-                s.commandWindow(), 65536, server.authenticator()));
+                s.commandWindow(), 65536, loginAuthenticator));
         this.loginDeadlineNanos = nowNanos + s.loginTimeout().toNanos();
     }
 
@@ -70,7 +75,7 @@ final class Connection implements LoginEnvironment, Runnable {
     @Override
     public void run() {
         String reason = "connection closed by initiator";
-        ByteBuffer in = ByteBuffer.allocate(256 * 1024);
+        ByteBuffer in = ByteBuffer.allocateDirect(256 * 1024); // direct: the socket read needs no bounce copy
         try {
             loop:
             while (!writer.isClosed()) {
@@ -186,10 +191,36 @@ final class Connection implements LoginEnvironment, Runnable {
         writer.switchDigests(p.headerDigest(), p.dataDigest());
         decoder.setDigests(p.headerDigest(), p.dataDigest());
         decoder.setMaxDataSegmentLength(p.targetMaxRecvDataSegmentLength());
-        fullFeature = new FullFeatureConnection(s, writer, server.targets(), server.targetAddresses(localAddress()),
+        fullFeature = new FullFeatureConnection(s, writer, visibleTargets(), server.targetAddresses(localAddress()),
                 login.identity().cid());
         s.attach(writer);
         LOG.info("{}: {} in full feature phase", name, s);
+    }
+
+    /** The targets this login's initiator may see in SendTargets (the authenticator decides). */
+    private TargetDirectory visibleTargets() {
+        Authenticator auth = loginAuthenticator;
+        LoginIdentity who = login.identity();
+        TargetDirectory all = server.targets();
+        return new TargetDirectory() {
+            @Override
+            public Optional<TargetEntry> lookup(String iqn) {
+                return all.lookup(iqn).filter(t -> auth.mayDiscover(who, t.iqn()));
+            }
+
+            @Override
+            public List<TargetEntry> all() {
+                return all.all().stream().filter(t -> auth.mayDiscover(who, t.iqn())).toList();
+            }
+        };
+    }
+
+    private static InetSocketAddress remoteAddress(SocketChannel ch) {
+        try {
+            return (InetSocketAddress) ch.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private InetSocketAddress localAddress() {

@@ -58,7 +58,8 @@ public final class IscsiServer implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings);
         this.targets = Objects.requireNonNull(targets);
         this.authenticator = Objects.requireNonNull(authenticator);
-        this.registry = new SessionRegistry(settings.maxSessions(), new WriteBudget(settings.maxWriteBufferBytes()));
+        this.registry = new SessionRegistry(settings.maxSessions(), settings.maxSessionsPerTarget(),
+                new WriteBudget(settings.maxWriteBufferBytes()));
     }
 
     IscsiSettings settings() {

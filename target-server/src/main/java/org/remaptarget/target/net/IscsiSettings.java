@@ -39,7 +39,7 @@ public record IscsiSettings(List<InetSocketAddress> portals, int portalGroupTag,
                             boolean immediateData, boolean headerDigest, boolean dataDigest, int defaultTime2Wait,
                             int defaultTime2Retain, int commandWindow, Duration nopInInterval,
                             Duration nopInTimeout, Duration loginTimeout, int maxSessions,
-                            int maxConnectionsPerSession, long maxWriteBufferBytes) {
+                            int maxConnectionsPerSession, long maxWriteBufferBytes, int maxSessionsPerTarget) {
 
     public IscsiSettings {
         portals = List.copyOf(portals);
@@ -54,6 +54,7 @@ public record IscsiSettings(List<InetSocketAddress> portals, int portalGroupTag,
         check(commandWindow >= 1 && commandWindow <= 4096, "command window out of 1..4096");
         check(portalGroupTag >= 0 && portalGroupTag <= 65535, "portal group tag out of 0..65535");
         check(maxSessions >= 1, "maxSessions < 1");
+        check(maxSessionsPerTarget >= 1, "maxSessionsPerTarget < 1");
         check(maxConnectionsPerSession == 1, "only one connection per session is supported");
         check(defaultTime2Wait >= 0 && defaultTime2Wait <= 3600, "DefaultTime2Wait out of 0..3600");
         check(maxWriteBufferBytes >= 1 << 20, "maxWriteBufferBytes < 1 MiB");
@@ -66,11 +67,14 @@ public record IscsiSettings(List<InetSocketAddress> portals, int portalGroupTag,
         }
     }
 
-    /** Port 3260 on every interface; values tuned for Linux open-iscsi and libiscsi. */
+    /**
+     * Port 3260 on every interface; values tuned for Linux open-iscsi and libiscsi. The write buffer budget is a
+     * quarter of the heap, at most 512 MiB.
+     */
     public static IscsiSettings defaults() {
         return new IscsiSettings(List.of(new InetSocketAddress(3260)), 1, 262_144, 16_776_192, 262_144, 16, false,
                 true, true, true, 2, 20, 128, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(15),
-                256, 1, 512L << 20);
+                256, 1, Math.max(16L << 20, Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 4)), 256);
     }
 
     public Builder toBuilder() {
@@ -123,6 +127,7 @@ public record IscsiSettings(List<InetSocketAddress> portals, int portalGroupTag,
         private int maxSessions;
         private int maxConnectionsPerSession;
         private long maxWriteBufferBytes;
+        private int maxSessionsPerTarget;
 
         private Builder(IscsiSettings s) {
             portals = s.portals;
@@ -144,6 +149,7 @@ public record IscsiSettings(List<InetSocketAddress> portals, int portalGroupTag,
             maxSessions = s.maxSessions;
             maxConnectionsPerSession = s.maxConnectionsPerSession;
             maxWriteBufferBytes = s.maxWriteBufferBytes;
+            maxSessionsPerTarget = s.maxSessionsPerTarget;
         }
 
         public Builder maxWriteBufferBytes(long v) {
@@ -227,6 +233,12 @@ public record IscsiSettings(List<InetSocketAddress> portals, int portalGroupTag,
             return this;
         }
 
+        /** Normal sessions allowed per target (all initiators together). */
+        public Builder maxSessionsPerTarget(int v) {
+            maxSessionsPerTarget = v;
+            return this;
+        }
+
         public Builder maxSessions(int v) {
             maxSessions = v;
             return this;
@@ -236,7 +248,7 @@ public record IscsiSettings(List<InetSocketAddress> portals, int portalGroupTag,
             return new IscsiSettings(portals, portalGroupTag, maxRecvDataSegmentLength, maxBurstLength,
                     firstBurstLength, maxOutstandingR2T, initialR2T, immediateData, headerDigest, dataDigest,
                     defaultTime2Wait, defaultTime2Retain, commandWindow, nopInInterval, nopInTimeout, loginTimeout,
-                    maxSessions, maxConnectionsPerSession, maxWriteBufferBytes);
+                    maxSessions, maxConnectionsPerSession, maxWriteBufferBytes, maxSessionsPerTarget);
         }
     }
 }

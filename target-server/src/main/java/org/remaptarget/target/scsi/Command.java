@@ -1,5 +1,6 @@
 package org.remaptarget.target.scsi;
 
+import org.remaptarget.target.backend.RecoveredError;
 import org.remaptarget.target.lun.LogicalUnit;
 
 /**
@@ -128,6 +129,29 @@ public final class Command {
             throw ScsiFailure.of(SenseReason.INVALID_FIELD_IN_INFORMATION_UNIT);
         }
         return dataOut();
+    }
+
+    /**
+     * A command that completed after the storage recovered an error on its way (a write moved to a spare, a read
+     * that needed retries): when the read-write error recovery page's PER bit is set, CHECK CONDITION with the
+     * RECOVERED ERROR reason and the block in INFORMATION, keeping {@code completed}'s data and transfer length
+     * (the command did complete); otherwise, or when {@code recovered} is null, {@code completed} unchanged.
+     */
+    public ScsiResult recovered(ScsiResult completed, RecoveredError recovered) {
+        if (recovered == null || lu == null || !lu.mode().per()) {
+            return completed;
+        }
+        return withSense(completed, ScsiFailure.at(recovered.reason(), recovered.lba()));
+    }
+
+    /**
+     * {@code completed} turned into CHECK CONDITION with {@code sense} (a RECOVERED ERROR or NO SENSE condition),
+     * keeping its data and transfer length: the command itself did its work.
+     */
+    public ScsiResult withSense(ScsiResult completed, ScsiFailure sense) {
+        byte[] bytes = SenseData.build(sense, descriptorSense());
+        return new ScsiResult(ScsiResult.CHECK_CONDITION, bytes, completed.dataIn(), completed.dataInLength(),
+                completed.transferLength(), false);
     }
 
     /** GOOD with {@code data[0..len)} truncated to the CDB's allocation length. */

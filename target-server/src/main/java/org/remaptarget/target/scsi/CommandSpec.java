@@ -32,6 +32,12 @@ public record CommandSpec(int opcode, int serviceAction, String name, byte[] usa
      * (PERSISTENT RESERVE IN/OUT, SPC-4 §6.15/§6.16), not INVALID OPERATION CODE.
      */
     public static final int SA_IS_FIELD = 1 << 8;
+    /**
+     * Carries an informational exception only as a unit attention (MRIE 2), never as CHECK CONDITION on its own
+     * GOOD (MRIE 3, 4, 5): TEST UNIT READY, which libiscsi (hence QEMU) sends while connecting and treats any
+     * CHECK CONDITION but UNIT ATTENTION as fatal. The report waits for the next command.
+     */
+    public static final int IE_AS_UA_ONLY = 1 << 9;
 
     public int cdbLength() {
         return usage.length;

@@ -16,14 +16,34 @@ public final class ScsiFailure extends Exception {
     private final int fieldPointer;
     private final boolean inCdb;
     private final int bitPointer;
+    private final long commandSpecific;
 
     private ScsiFailure(SenseReason reason, long information, int fieldPointer, boolean inCdb, int bitPointer) {
+        this(reason, information, fieldPointer, inCdb, bitPointer, NO_INFORMATION);
+    }
+
+    private ScsiFailure(SenseReason reason, long information, int fieldPointer, boolean inCdb, int bitPointer,
+                        long commandSpecific) {
         super(reason.toString(), null, false, false);
         this.reason = reason;
         this.information = information;
         this.fieldPointer = fieldPointer;
         this.inCdb = inCdb;
         this.bitPointer = bitPointer;
+        this.commandSpecific = commandSpecific;
+    }
+
+    /**
+     * This failure with the COMMAND-SPECIFIC INFORMATION field set (REASSIGN BLOCKS: the first LBA not
+     * reassigned); a value that does not fit the sense format is reported as all ones ("not available").
+     */
+    public ScsiFailure withCommandSpecific(long value) {
+        return new ScsiFailure(reason, information, fieldPointer, inCdb, bitPointer, value);
+    }
+
+    /** The COMMAND-SPECIFIC INFORMATION field value, or {@link #NO_INFORMATION}. */
+    public long commandSpecific() {
+        return commandSpecific;
     }
 
     public static ScsiFailure of(SenseReason reason) {

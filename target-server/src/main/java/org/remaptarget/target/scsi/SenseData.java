@@ -13,8 +13,32 @@ public final class SenseData {
 
     /** Sense bytes for {@code failure} in fixed or descriptor format. */
     public static byte[] build(ScsiFailure failure, boolean descriptor) {
-        return build(failure.reason(), failure.information(), failure.fieldPointer(), failure.inCdb(),
+        byte[] s = build(failure.reason(), failure.information(), failure.fieldPointer(), failure.inCdb(),
                 failure.bitPointer(), descriptor);
+        return failure.commandSpecific() == ScsiFailure.NO_INFORMATION ? s
+                : withCommandSpecific(s, failure.commandSpecific(), descriptor);
+    }
+
+    /**
+     * Adds COMMAND-SPECIFIC INFORMATION: bytes 8..11 of fixed format (all ones when the value needs more than
+     * 32 bits), or a command-specific information descriptor (type 01h) appended in descriptor format.
+     */
+    private static byte[] withCommandSpecific(byte[] s, long value, boolean descriptor) {
+        if (!descriptor) {
+            long v = value > 0xFFFFFFFFL ? 0xFFFFFFFFL : value;
+            s[8] = (byte) (v >>> 24);
+            s[9] = (byte) (v >>> 16);
+            s[10] = (byte) (v >>> 8);
+            s[11] = (byte) v;
+            return s;
+        }
+        byte[] d = java.util.Arrays.copyOf(s, s.length + 12);
+        int p = s.length;
+        d[p] = 0x01;
+        d[p + 1] = 0x0A;
+        putLong(d, p + 4, value);
+        d[7] = (byte) (d.length - 8);
+        return d;
     }
 
     /** Sense bytes for a bare reason (unit attentions, NO SENSE). */

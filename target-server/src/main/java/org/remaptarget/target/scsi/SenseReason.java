@@ -13,6 +13,14 @@ public enum SenseReason {
     /** Informational exception reported as RECOVERED ERROR (MRIE 3 and 4): the command itself succeeded. */
     FAILURE_PREDICTION_RECOVERED(0x1, 0x5D, 0x00),
     FAILURE_PREDICTION_TEST_RECOVERED(0x1, 0x5D, 0xFF),
+    /** A write error recovered by moving the block to a spare; reported only when PER is set (SBC-3 §6.4.7). */
+    WRITE_ERROR_RECOVERED_WITH_AUTO_REALLOCATION(0x1, 0x0C, 0x01),
+    /** A read that succeeded only on a retry; reported only when PER is set. */
+    RECOVERED_DATA_WITH_RETRIES(0x1, 0x17, 0x01),
+    /** A read that succeeded only on a retry, after which ARRE moved the block to a spare (PER only). */
+    RECOVERED_DATA_AUTO_REALLOCATED(0x1, 0x17, 0x06),
+    /** READ DEFECT DATA returned its list in another format than the one requested (SBC-3 §5.12). */
+    DEFECT_LIST_NOT_FOUND_RECOVERED(0x1, 0x1C, 0x00),
     NOT_READY_INITIALIZING_COMMAND_REQUIRED(0x2, 0x04, 0x02),
     NOT_READY_MEDIUM_NOT_PRESENT(0x2, 0x3A, 0x00),
     /** A SANITIZE operation is running (SBC-3 §4.11). */
@@ -22,7 +30,8 @@ public enum SenseReason {
     UNRECOVERED_READ_ERROR(0x3, 0x11, 0x00),
     WRITE_ERROR(0x3, 0x0C, 0x00),
     WRITE_ERROR_AUTO_REALLOCATION_FAILED(0x3, 0x0C, 0x02),
-    NO_DEFECT_SPARE_LOCATION_AVAILABLE(0x3, 0x32, 0x00),
+    /** REASSIGN BLOCKS with no spare left: HARDWARE ERROR per SBC-3 §5.20. */
+    NO_DEFECT_SPARE_LOCATION_AVAILABLE(0x4, 0x32, 0x00),
     INTERNAL_TARGET_FAILURE(0x4, 0x44, 0x00),
     INVALID_FIELD_IN_INFORMATION_UNIT(0x5, 0x0E, 0x03),
     PARAMETER_LIST_LENGTH_ERROR(0x5, 0x1A, 0x00),

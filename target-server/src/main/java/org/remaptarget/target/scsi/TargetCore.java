@@ -139,7 +139,12 @@ public final class TargetCore implements ScsiCore, TargetInfo {
             return;
         }
         lu.unitAttentions().seen(task.nexus());
-        lu.taskSet().admit(task, () -> task.complete(execute(task, lu)));
+        long arrived = System.nanoTime();
+        lu.taskSet().admit(task, () -> {
+            ScsiResult result = execute(task, lu);
+            lu.latency().record(System.nanoTime() - arrived);
+            task.complete(result);
+        });
     }
 
     /** Screens and runs one command; never throws. */
@@ -148,7 +153,8 @@ public final class TargetCore implements ScsiCore, TargetInfo {
         try {
             CommandSpec spec = cmd.cdbLength() == 0 ? null : table.lookup(task.cdb());
             ScsiResult r = screenAndRun(cmd, lu, spec);
-            if (r.status() == ScsiResult.GOOD && lu != null && !spec.has(CommandSpec.NO_IE)) {
+            if (r.status() == ScsiResult.GOOD && lu != null && !spec.has(CommandSpec.NO_IE)
+                    && (!spec.has(CommandSpec.IE_AS_UA_ONLY) || lu.mode().mrie() == 2)) {
                 r = reportInformationalException(cmd, lu, r);
             }
             return r.transferLength() < 0 && cmd.transferLength() >= 0 && r.dataIn() == null

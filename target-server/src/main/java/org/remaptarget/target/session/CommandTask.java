@@ -50,6 +50,8 @@ final class CommandTask {
     /** All data is in and the CmdSN reached: the next caller out of the monitor submits it. */
     boolean readyToSubmit;
     volatile boolean aborted;
+    /** A SCSI response or final Data-In is on its way to the initiator (guarded by this task's monitor). */
+    boolean responded;
     volatile ScsiTask scsiTask;
 
     CommandTask(ScsiCommandPdu command, long lun, int expectedLength, byte[] buffer, int unsolicitedLimit) {

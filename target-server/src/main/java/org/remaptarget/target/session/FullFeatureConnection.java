@@ -57,7 +57,7 @@ public final class FullFeatureConnection {
         TextHandler text = new TextHandler(this, directory, targetAddresses);
         TaskManagementHandler tmf = new TaskManagementHandler(this);
         LogoutHandler logout = new LogoutHandler(this);
-        ordered[Opcode.SCSI_COMMAND] = (pdu, header) -> scsi.ordered(pdu.initiatorTaskTag());
+        ordered[Opcode.SCSI_COMMAND] = (pdu, header) -> scsi.ordered((ScsiCommandPdu) pdu);
         ordered[Opcode.NOP_OUT] = nop::handle;
         ordered[Opcode.TEXT_REQUEST] = text::handle;
         ordered[Opcode.TASK_MGMT_REQUEST] = tmf::handle;

@@ -89,10 +89,10 @@ final class ScsiCommandHandler {
     }
 
     /** The command's CmdSN was reached (or it is immediate): start R2Ts or submit. */
-    boolean ordered(int itt) {
-        CommandTask task = conn.session().tasks().get(itt);
-        if (task == null || task.aborted) {
-            return true;
+    boolean ordered(ScsiCommandPdu cmd) {
+        CommandTask task = conn.session().tasks().get(cmd.initiatorTaskTag());
+        if (task == null || task.command != cmd || task.aborted) {
+            return true; // refused on arrival (its CmdSN is merely consumed), aborted, or another command's tag
         }
         synchronized (task) {
             task.ordered = true;
@@ -283,15 +283,27 @@ final class ScsiCommandHandler {
                     cmd.write(), task.buffer, task.received, result -> complete(task, result));
             task.scsiTask = st;
         }
-        s.target().core().submit(st);
+        try {
+            s.target().core().submit(st);
+        } catch (RuntimeException e) {
+            // the contract says submit never throws; if it does, the command fails alone, not the connection
+            LOG.warn("{}: SCSI core refused task {}", s, st, e);
+            if (s.tasks().remove(task.itt, task)) {
+                releaseBudget(budget, task);
+                sendTargetFailure(task.itt, task.nextR2tSN);
+            }
+        }
     }
 
     private void complete(CommandTask task, ScsiResult result) {
         conn.session().tasks().remove(task.itt, task);
         conn.session().refreshWindow(); // before the response is stamped, so it carries the reopened window
         releaseBudget(budget, task);
-        if (result.aborted() || task.aborted) {
-            return; // RFC 7143 §11.5.1: no response for an aborted task
+        synchronized (task) { // decides, against a racing ABORT TASK, whether this task answers or was aborted
+            if (result.aborted() || task.aborted) {
+                return; // RFC 7143 §11.5.1: no response for an aborted task
+            }
+            task.responded = true;
         }
         ScsiCommandPdu cmd = task.command;
         conn.sink().sendAll(responses.build(result, task.itt, cmd.lun(),
@@ -300,12 +312,15 @@ final class ScsiCommandHandler {
     }
 
     /**
-     * Aborts a task: one this transport still owns (not yet submitted) is dropped and its memory returned; a
+     * Aborts a task unless its response is already being sent (then returns false): one this transport still owns (not yet submitted) is dropped and its memory returned; a
      * submitted one is flagged, and the SCSI core completes it as aborted.
      */
-    static void abortLocally(Session s, CommandTask task) {
+    static boolean abortLocally(Session s, CommandTask task) {
         boolean owned;
         synchronized (task) {
+            if (task.responded) {
+                return false; // its response is already on the wire: too late to abort
+            }
             task.aborted = true;
             ScsiTask st = task.scsiTask;
             owned = st == null;
@@ -318,6 +333,7 @@ final class ScsiCommandHandler {
         if (owned) {
             releaseBudget(s.writeBudget(), task);
         }
+        return true;
     }
 
     /** Returns the task's reservation once. Never call while holding a task's monitor. */

@@ -17,6 +17,7 @@ import org.remaptarget.target.login.NegotiatedParameters;
  */
 public final class SessionRegistry {
     private final int maxSessions;
+    private final int maxSessionsPerTarget;
     private final WriteBudget writeBudget;
     private final Map<Integer, Session> byTsih = new HashMap<>();
     private int nextTsih = 1;
@@ -27,7 +28,13 @@ public final class SessionRegistry {
     }
 
     public SessionRegistry(int maxSessions, WriteBudget writeBudget) {
+        this(maxSessions, maxSessions, writeBudget);
+    }
+
+    /** With a limit on the normal sessions of any one target, besides the total. */
+    public SessionRegistry(int maxSessions, int maxSessionsPerTarget, WriteBudget writeBudget) {
         this.maxSessions = maxSessions;
+        this.maxSessionsPerTarget = maxSessionsPerTarget;
         this.writeBudget = writeBudget;
     }
 
@@ -64,6 +71,9 @@ public final class SessionRegistry {
             if (target != null && normalCount() >= maxSessions) {
                 return new Opened(null, LoginStatus.OUT_OF_RESOURCES);
             }
+            if (target != null && countFor(target.iqn()) >= maxSessionsPerTarget) {
+                return new Opened(null, LoginStatus.OUT_OF_RESOURCES);
+            }
             if (byTsih.size() >= 65535) {
                 return new Opened(null, LoginStatus.OUT_OF_RESOURCES);
             }
@@ -81,6 +91,16 @@ public final class SessionRegistry {
 
     synchronized void remove(Session s) {
         byTsih.remove(s.tsih(), s);
+    }
+
+    private int countFor(String iqn) {
+        int n = 0;
+        for (Session s : byTsih.values()) {
+            if (s.target() != null && s.target().iqn().equals(iqn)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Live normal (non-discovery) sessions. */

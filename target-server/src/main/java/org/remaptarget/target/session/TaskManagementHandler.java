@@ -83,7 +83,9 @@ final class TaskManagementHandler {
             return TmfResponse.TASK_DOES_NOT_EXIST;
         }
         boolean submitted = task.scsiTask != null;
-        ScsiCommandHandler.abortLocally(s, task);
+        if (!ScsiCommandHandler.abortLocally(s, task)) {
+            return TmfResponse.TASK_DOES_NOT_EXIST; // it completed and answered before the abort reached it
+        }
         if (!submitted) {
             return TmfResponse.FUNCTION_COMPLETE;
         }

@@ -37,6 +37,7 @@ final class TextHandler {
     private byte[] pendingAnswer;
     private int pendingOffset;
     private int pendingTtt = Bhs.RESERVED_TAG;
+    private int partialTtt = Bhs.RESERVED_TAG;
 
     TextHandler(FullFeatureConnection conn, TargetDirectory directory, List<String> addresses) {
         this.conn = conn;
@@ -47,13 +48,17 @@ final class TextHandler {
 
     boolean handle(InitiatorPdu pdu, byte[] header) {
         TextRequestPdu req = (TextRequestPdu) pdu;
-        if (req.targetTransferTag() != Bhs.RESERVED_TAG) {
-            if (pendingAnswer != null && req.targetTransferTag() == pendingTtt) {
-                sendPiece(req);
-                return true;
-            }
+        int ttt = req.targetTransferTag();
+        if (ttt != Bhs.RESERVED_TAG && pendingAnswer != null && ttt == pendingTtt) {
+            sendPiece(req); // the initiator fetches the next piece of a long answer
+            return true;
+        }
+        if (ttt != Bhs.RESERVED_TAG && !(partialRequest.size() > 0 && ttt == partialTtt)) {
             conn.reject(RejectReason.INVALID_PDU_FIELD, header, "RFC 7143 §11.10.4: unknown Target Transfer Tag");
             return true;
+        }
+        if (ttt == Bhs.RESERVED_TAG) {
+            partialRequest.reset(); // a new exchange
         }
         pendingAnswer = null;
         partialRequest.write(req.data(), 0, req.data().length);
@@ -63,8 +68,9 @@ final class TextHandler {
             return true;
         }
         if (req.continueFlag()) {
-            conn.sink().send(new TextResponsePdu(false, false, req.lun(), req.initiatorTaskTag(),
-                    conn.nextTargetTransferTag(), 0, 0, 0, Pdu.NO_BYTES));
+            partialTtt = conn.nextTargetTransferTag();
+            conn.sink().send(new TextResponsePdu(false, false, req.lun(), req.initiatorTaskTag(), partialTtt, 0, 0,
+                    0, Pdu.NO_BYTES));
             return true;
         }
         byte[] text = partialRequest.toByteArray();

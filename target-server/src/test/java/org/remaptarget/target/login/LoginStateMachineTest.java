@@ -205,4 +205,14 @@ class LoginStateMachineTest {
         assertStatus(LoginStatus.AUTHENTICATION_FAILURE,
                 strict.onRequest(req(true, false, 1, 3, "InitiatorName=iqn.i|TargetName=" + TARGET + "|")));
     }
+
+    @Test
+    void securityStageMayLeadStraightToFullFeatureWithOurSegmentLengthDeclared() {
+        LoginStep s = login.onRequest(req(true, false, 0, 3,
+                "InitiatorName=iqn.i|TargetName=" + TARGET + "|AuthMethod=None|"));
+        assertEquals(LoginStep.Next.FULL_FEATURE, s.next());
+        assertTrue(body(s.response()).contains("MaxRecvDataSegmentLength=262144|"));
+        assertEquals(8192, s.parameters().initiatorMaxRecvDataSegmentLength(), "RFC default for the initiator");
+        assertTrue(s.parameters().initialR2T(), "RFC default when never negotiated");
+    }
 }

@@ -376,16 +376,19 @@ class IscsiServerTest {
 
     @Test
     void answeredKeepAliveKeepsTheConnection() throws IOException {
-        start(IscsiSettings.defaults().toBuilder().nopIn(Duration.ofMillis(200), Duration.ofMillis(400)));
+        start(IscsiSettings.defaults().toBuilder().nopIn(Duration.ofMillis(200), Duration.ofSeconds(3)));
         TestInitiator t = loggedIn(Map.of());
         long end = System.currentTimeMillis() + 1200;
+        int pings = 0;
         while (System.currentTimeMillis() < end) {
             Pdu p = t.poll(300);
             if (p instanceof NopInPdu n) {
+                pings++;
                 t.send(new NopOutPdu(true, 0, Bhs.RESERVED_TAG, n.targetTransferTag(), t.cmdSN, t.expStatSN,
                         Pdu.NO_BYTES));
             }
         }
+        assertTrue(pings >= 2, "pinged repeatedly while idle: " + pings);
         t.send(t.command(TestInitiator.testUnitReady(), false, false, 0, null, true));
         Pdu p;
         do {
@@ -624,5 +627,61 @@ class IscsiServerTest {
         assertEquals(0, r.statusDetail());
         assertEquals(7, r.initiatorTaskTag());
         assertTrue(t.closedWithin(2000));
+    }
+
+    @Test
+    void textRequestSplitWithTheContinueBitIsGatheredBeforeAnswering() throws IOException {
+        start();
+        TestInitiator t = connect();
+        t.login("iqn.test:host", ISID, null, Map.of());
+        int itt = t.nextItt();
+        t.send(new TextRequestPdu(true, false, true, 0, itt, Bhs.RESERVED_TAG, t.cmdSN, t.expStatSN,
+                "SendTar".getBytes(StandardCharsets.US_ASCII)));
+        TextResponsePdu ack = (TextResponsePdu) t.receive(2000);
+        assertFalse(ack.finalFlag());
+        assertEquals(0, ack.data().length);
+        t.send(new TextRequestPdu(true, true, false, 0, itt, ack.targetTransferTag(), t.cmdSN, t.expStatSN,
+                ("gets=" + OTHER + "\0").getBytes(StandardCharsets.US_ASCII)));
+        TextResponsePdu r = (TextResponsePdu) t.receive(2000);
+        assertTrue(r.finalFlag());
+        assertTrue(text(r.data()).startsWith("TargetName=" + OTHER + "|TargetAddress="), text(r.data()));
+    }
+
+    @Test
+    void coreThatThrowsOnSubmitFailsOnlyThatCommand() throws IOException {
+        org.remaptarget.target.scsi.ScsiCore broken = new org.remaptarget.target.scsi.ScsiCore() {
+            @Override
+            public void submit(org.remaptarget.target.scsi.ScsiTask task) {
+                if (task.opcode() == 0x00) {
+                    throw new IllegalStateException("bug");
+                }
+                core.submit(task);
+            }
+
+            @Override
+            public org.remaptarget.target.scsi.TmfResponse taskManagement(org.remaptarget.target.scsi.Nexus n,
+                    org.remaptarget.target.scsi.TaskManagementFunction f, long lun, long tag) {
+                return core.taskManagement(n, f, lun, tag);
+            }
+
+            @Override
+            public void nexusLost(org.remaptarget.target.scsi.Nexus nexus) {
+                core.nexusLost(nexus);
+            }
+
+            @Override
+            public List<Long> luns(org.remaptarget.target.scsi.Nexus nexus) {
+                return core.luns(nexus);
+            }
+        };
+        server = new IscsiServer(IscsiSettings.defaults().toBuilder()
+                .portals(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))).build(),
+                TargetDirectory.of(List.of(new TargetEntry(IQN, "", broken))));
+        server.start();
+        TestInitiator t = loggedIn(Map.of());
+        t.send(t.command(TestInitiator.testUnitReady(), false, false, 0, null, true));
+        assertEquals(ScsiResponsePdu.TARGET_FAILURE, ((ScsiResponsePdu) t.receive(2000)).response());
+        t.send(t.command(TestInitiator.read10(0, 1), true, false, 512, null, true));
+        assertEquals(512, ((DataInPdu) t.receive(2000)).dataLength());
     }
 }

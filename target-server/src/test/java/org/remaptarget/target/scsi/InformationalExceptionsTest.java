@@ -65,7 +65,18 @@ class InformationalExceptionsTest {
     void mrie5ReportsNoSenseOnTheNextSuccessfulCommand() {
         selectIe(0, 5);
         h.failurePredicted.set(true);
-        assertSense(h.run(TUR), SenseReason.FAILURE_PREDICTION_NO_SENSE);
+        assertSense(h.run(rw10(0x28, 0, 0, 1)), SenseReason.FAILURE_PREDICTION_NO_SENSE);
+        assertGood(h.run(rw10(0x28, 0, 0, 1)));
+    }
+
+    @Test
+    void testUnitReadyNeverCarriesTheReportAsSenseSoInitiatorsCanConnectAndTheNextCommandGetsIt() {
+        selectIe(0, 4);
+        h.failurePredicted.set(true);
         assertGood(h.run(TUR));
+        assertGood(h.run(TUR));
+        ScsiResult r = h.run(rw10(0x28, 0, 0, 1));
+        assertSense(r, SenseReason.FAILURE_PREDICTION_RECOVERED);
+        assertEquals(Harness.BS, r.dataInLength());
     }
 }

@@ -157,6 +157,70 @@ public final class TestInitiator implements AutoCloseable {
         return c;
     }
 
+    /**
+     * The outcome of one command run by {@link #execute}: SCSI status, sense bytes (empty without), and the
+     * Data-In bytes received (trimmed to what arrived).
+     */
+    public record Reply(int status, byte[] sense, byte[] data) {
+        /** Sense key, ASC, ASCQ as {@code KK/AA/QQ} (hex), or "none"; fixed or descriptor format. */
+        public String senseCode() {
+            if (sense.length < 3) {
+                return "none";
+            }
+            int code = sense[0] & 0x7f;
+            if (code == 0x72 || code == 0x73) {
+                return String.format("%02X/%02X/%02X", sense[1] & 0x0f, sense[2] & 0xff, sense[3] & 0xff);
+            }
+            if (sense.length < 14) {
+                return "none";
+            }
+            return String.format("%02X/%02X/%02X", sense[2] & 0x0f, sense[12] & 0xff, sense[13] & 0xff);
+        }
+    }
+
+    /**
+     * Runs one command on {@code lun} and waits for its status: answers R2Ts from {@code out} (null for no
+     * Data-Out) in slices of at most 8 KiB, collects Data-In up to {@code inLength}, and skips NOP-In and
+     * asynchronous messages. Bounded by {@code timeoutMillis} per PDU.
+     */
+    public Reply execute(long lun, byte[] cdb, int inLength, byte[] out, int timeoutMillis) throws IOException {
+        boolean write = out != null && out.length > 0;
+        int edtl = write ? out.length : inLength;
+        ScsiCommandPdu c = new ScsiCommandPdu(false, true, inLength > 0, write, 1, Lun.toField(lun), nextItt(), edtl,
+                cmdSN++, expStatSN, cdb, -1, Pdu.NO_BYTES);
+        send(c);
+        byte[] in = new byte[Math.max(0, inLength)];
+        int got = 0;
+        while (true) {
+            Pdu p = receive(timeoutMillis);
+            if (p instanceof org.remaptarget.target.pdu.DataInPdu d && d.initiatorTaskTag() == c.initiatorTaskTag()) {
+                int n = Math.min(d.dataLength(), in.length - d.bufferOffset());
+                System.arraycopy(d.data(), d.dataOffset(), in, d.bufferOffset(), Math.max(0, n));
+                got = Math.max(got, d.bufferOffset() + Math.max(0, n));
+                if (d.statusPresent()) {
+                    return new Reply(d.status(), new byte[0], java.util.Arrays.copyOf(in, got));
+                }
+            } else if (p instanceof org.remaptarget.target.pdu.R2tPdu r
+                    && r.initiatorTaskTag() == c.initiatorTaskTag()) {
+                int end = r.bufferOffset() + r.desiredDataTransferLength();
+                int dataSN = 0;
+                for (int off = r.bufferOffset(); off < end; off += 8192) {
+                    int len = Math.min(8192, end - off);
+                    send(new org.remaptarget.target.pdu.DataOutPdu(off + len == end, c.lun(), c.initiatorTaskTag(),
+                            r.targetTransferTag(), expStatSN, dataSN++, off,
+                            java.util.Arrays.copyOfRange(out, off, off + len)));
+                }
+            } else if (p instanceof org.remaptarget.target.pdu.ScsiResponsePdu r
+                    && r.initiatorTaskTag() == c.initiatorTaskTag()) {
+                byte[] seg = r.data();
+                byte[] sense = seg.length < 2 ? new byte[0]
+                        : java.util.Arrays.copyOfRange(seg, 2, 2 + (((seg[0] & 0xff) << 8) | (seg[1] & 0xff)));
+                return new Reply(r.status(), sense, java.util.Arrays.copyOf(in, got));
+            }
+            // NOP-In, asynchronous messages and stray PDUs are skipped
+        }
+    }
+
     public static byte[] read10(long lba, int blocks) {
         byte[] cdb = new byte[16];
         cdb[0] = 0x28;

@@ -55,7 +55,7 @@ final class PrInHandler {
         PrState s = state(c);
         byte[] d = new byte[8];
         d[1] = 8;
-        d[2] = 0x10 | 0x04 | 0x01;                  // CRH, ATP_C, PTPL_C (SIP_C 0: SPEC_I_PT is refused)
+        d[2] = 0x10 | 0x08 | 0x04 | 0x01;           // CRH, SIP_C, ATP_C, PTPL_C
         d[3] = (byte) (0x80 | (0x3 << 4) | (s.aptpl() ? 0x01 : 0)); // TMV, ALLOW COMMANDS 011b, PTPL_A
         d[4] = (byte) (0x80 | 0x40 | 0x20 | 0x08 | 0x02); // WR_EX_AR, EX_AC_RO, WR_EX_RO, EX_AC, WR_EX
         d[5] = 0x01;                                  // EX_AC_AR

@@ -31,7 +31,52 @@ final class PrOutActions {
     record Request(Nexus nexus, PrType type, long key, long saKey, boolean aptpl, boolean allTgPt) {
     }
 
+    /**
+     * An initiator port named by a SPEC_I_PT TransportID.
+     *
+     * @param who    the registrant to create (on the receiving target port, or all ports with ALL_TG_PT)
+     * @param offset where its TransportID starts in the parameter list (for the field pointer)
+     */
+    record Specified(Registrant who, int offset) {
+    }
+
     private PrOutActions() {
+    }
+
+    /**
+     * REGISTER with SPEC_I_PT (§5.13.7, §6.16.3): registers the receiving I_T nexus and every specified initiator
+     * port with SA key, all or nothing. Refused from an already registered I_T nexus (24/00); a specified port
+     * that is already registered, or listed twice, is INVALID FIELD IN PARAMETER LIST at its TransportID.
+     */
+    static PrTransition registerSpecified(PrState s, Request q, List<Specified> ports, int maxRegistrations)
+            throws ScsiFailure {
+        if (s.registrationOf(q.nexus()) != null) {
+            throw ScsiFailure.of(SenseReason.INVALID_FIELD_IN_CDB);
+        }
+        if (q.key() != 0) {
+            return PrTransition.conflict(s);
+        }
+        if (q.saKey() == 0) {
+            throw ScsiFailure.param(SA_KEY_OFFSET);
+        }
+        List<Registration> regs = new ArrayList<>(s.registrations());
+        Registrant self = Registrant.of(q.nexus(), q.allTgPt());
+        regs.add(new Registration(self, q.saKey()));
+        for (Specified p : ports) {
+            if (p.who().matches(q.nexus()) && p.who().isid() != Registrant.ANY_ISID) {
+                continue; // the receiving I_T nexus itself, registered above
+            }
+            for (Registration r : regs) {
+                if (r.who().overlaps(p.who())) {
+                    throw ScsiFailure.param(p.offset());
+                }
+            }
+            regs.add(new Registration(p.who(), q.saKey()));
+        }
+        if (regs.size() > maxRegistrations) {
+            throw ScsiFailure.of(SenseReason.INSUFFICIENT_REGISTRATION_RESOURCES);
+        }
+        return PrTransition.to(s.next(regs, s.reservation(), q.aptpl()));
     }
 
     /** REGISTER ({@code ignoreExisting} false) and REGISTER AND IGNORE EXISTING KEY (true), §5.13.7. */

@@ -1,5 +1,7 @@
 package org.remaptarget.target.scsi.pr;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.remaptarget.target.lun.LogicalUnit;
 import org.remaptarget.target.lun.UnitAttentions;
 import org.remaptarget.target.scsi.Command;
@@ -12,7 +14,7 @@ import org.remaptarget.target.scsi.SenseReason;
  * PERSISTENT RESERVE OUT (SPC-4 §6.16): checks the CDB (SCOPE, TYPE, PARAMETER LIST LENGTH) and the parameter
  * list, runs the service action through {@link PersistentReservations#update}, then applies its effects: unit
  * attentions to the registrants it names and, for PREEMPT AND ABORT, aborting the preempted nexuses' tasks.
- * SPEC_I_PT is not supported (INVALID FIELD IN CDB). Stateless.
+ * SPEC_I_PT (REGISTER only) registers the listed initiator ports too. Stateless.
  */
 final class PrOutHandler {
     static final int REGISTER = 0x00;
@@ -26,8 +28,8 @@ final class PrOutHandler {
 
     /** Basic parameter list length (§6.16.3). */
     static final int BASIC_LENGTH = 24;
-    /** Longest REGISTER AND MOVE parameter list accepted (header plus the longest iSCSI TransportID). */
-    static final int MAX_MOVE_LENGTH = BASIC_LENGTH + 4 + 260;
+    /** Longest parameter list accepted (a SPEC_I_PT list of a few hundred TransportIDs). */
+    static final int MAX_LIST_LENGTH = 64 * 1024;
 
     private final int serviceAction;
 
@@ -50,7 +52,7 @@ final class PrOutHandler {
             }
         }
         boolean move = serviceAction == REGISTER_AND_MOVE;
-        if (move ? length < BASIC_LENGTH || length > MAX_MOVE_LENGTH : length != BASIC_LENGTH) {
+        if (length < BASIC_LENGTH || length > MAX_LIST_LENGTH) {
             throw ScsiFailure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR);
         }
         byte[] p = c.parameterList((int) length);
@@ -69,7 +71,7 @@ final class PrOutHandler {
             }
             long tidLength = ((p[20] & 0xffL) << 24) | ((p[21] & 0xff) << 16) | ((p[22] & 0xff) << 8)
                     | (p[23] & 0xff);
-            if (tidLength < 24 || BASIC_LENGTH + tidLength != length) {
+            if (tidLength < 8 || BASIC_LENGTH + tidLength != length) {
                 throw ScsiFailure.param(20); // TRANSPORTID PARAMETER DATA LENGTH disagrees with the list
             }
             TransportIds.Parsed tid = TransportIds.decode(p, BASIC_LENGTH, (int) tidLength);
@@ -82,11 +84,19 @@ final class PrOutHandler {
             t = pr.update(s -> PrOutActions.registerAndMove(s, q, dest, unreg, max));
         } else {
             int flags = p[20] & 0xff;
-            if ((flags & 0x08) != 0) { // SPEC_I_PT
-                if (serviceAction == REGISTER) {
-                    throw ScsiFailure.of(SenseReason.INVALID_FIELD_IN_CDB);
-                }
-                throw ScsiFailure.param(20, 3);
+            boolean specIpt = (flags & 0x08) != 0;
+            if (specIpt && serviceAction != REGISTER) {
+                throw ScsiFailure.param(20, 3); // SPEC_I_PT is for REGISTER only
+            }
+            if (!specIpt && length != BASIC_LENGTH) {
+                throw ScsiFailure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR);
+            }
+            if (specIpt) {
+                List<PrOutActions.Specified> ports = specifiedPorts(c, p, (int) length, (flags & 0x04) != 0);
+                PrOutActions.Request q = new PrOutActions.Request(c.nexus(), null, key, saKey, (flags & 0x01) != 0,
+                        (flags & 0x04) != 0);
+                t = pr.update(s -> PrOutActions.registerSpecified(s, q, ports, max));
+                return finish(lu, t, c.task());
             }
             boolean registers = serviceAction == REGISTER || serviceAction == REGISTER_AND_IGNORE_EXISTING_KEY;
             PrOutActions.Request q = new PrOutActions.Request(c.nexus(), type, key, saKey,
@@ -100,10 +110,38 @@ final class PrOutHandler {
                 default -> PrOutActions.preempt(s, q);
             });
         }
+        return finish(lu, t, c.task());
+    }
+
+    /** The TransportIDs of a SPEC_I_PT parameter list (§6.16.3), each with its offset for field pointers. */
+    private static List<PrOutActions.Specified> specifiedPorts(Command c, byte[] p, int length, boolean allTgPt)
+            throws ScsiFailure {
+        if (length < BASIC_LENGTH + 4) {
+            throw ScsiFailure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR);
+        }
+        long dataLength = ((p[24] & 0xffL) << 24) | ((p[25] & 0xff) << 16) | ((p[26] & 0xff) << 8) | (p[27] & 0xff);
+        if (BASIC_LENGTH + 4 + dataLength != length) {
+            throw ScsiFailure.of(SenseReason.PARAMETER_LIST_LENGTH_ERROR);
+        }
+        List<PrOutActions.Specified> out = new ArrayList<>();
+        int off = BASIC_LENGTH + 4;
+        while (off < length) {
+            TransportIds.Parsed tid = TransportIds.decode(p, off, length - off);
+            if (tid.errorOffset() >= 0) {
+                throw ScsiFailure.param(tid.errorOffset());
+            }
+            out.add(new PrOutActions.Specified(new Registrant(tid.name(), tid.isid(), c.nexus().targetName(),
+                    c.nexus().tpgt(), allTgPt), off));
+            off += tid.length();
+        }
+        return out;
+    }
+
+    private ScsiResult finish(LogicalUnit lu, PrTransition t, ScsiTask self) {
         if (t.conflict()) {
             return ScsiResult.status(ScsiResult.RESERVATION_CONFLICT);
         }
-        apply(lu, t, c.task());
+        apply(lu, t, self);
         return ScsiResult.good();
     }
 

@@ -39,6 +39,13 @@ public record Registrant(String initiatorName, long isid, String targetName, int
                 && (allTargetPorts || (targetName.equals(target) && tpgt == portTpgt));
     }
 
+    /** True when some I_T nexus is named by both this registrant and {@code o}. */
+    public boolean overlaps(Registrant o) {
+        return initiatorName.equalsIgnoreCase(o.initiatorName)
+                && (isid == ANY_ISID || o.isid == ANY_ISID || isid == o.isid)
+                && (allTargetPorts || o.allTargetPorts || (targetName.equals(o.targetName) && tpgt == o.tpgt));
+    }
+
     /** An I_T nexus to address unit attentions to (meaningful for a single-ISID registrant). */
     public Nexus nexus() {
         return new Nexus(initiatorName, isid, targetName, tpgt, 0);

@@ -4,12 +4,15 @@ import org.remaptarget.target.scsi.Command;
 import org.remaptarget.target.scsi.CommandHandler;
 import org.remaptarget.target.scsi.ScsiFailure;
 import org.remaptarget.target.scsi.ScsiResult;
+import org.remaptarget.target.scsi.SenseReason;
 
 /**
  * READ DEFECT DATA (10) and (12) (SBC-3 §5.12, §5.13): the primary list of a virtual disk is empty; the grown list
  * is the backend's remapped LBAs (GLISTV = 0 when the backend keeps no list). Address descriptors in short block
  * format (000b, 4 bytes) when every LBA fits in 32 bits and it was requested, else long block format (011b,
  * 8 bytes); the header names the format returned. The (10) form's 16-bit length field caps the list it describes.
+ * When a list was requested in another format (bytes from index, physical sector, or short block for LBAs beyond
+ * 32 bits) the list is still transferred and the command ends in RECOVERED ERROR 1C/00 (DEFECT LIST NOT FOUND).
  */
 final class DefectDataHandler implements CommandHandler {
     private static final int SHORT_BLOCK = 0;
@@ -49,7 +52,12 @@ final class DefectDataHandler implements CommandHandler {
         for (int i = 0; i < n; i++) {
             put(d, headerLen + i * size, list[first + i], size);
         }
-        return Command.dataIn(d, d.length, alloc);
+        ScsiResult done = Command.dataIn(d, d.length, alloc);
+        if ((reqPlist || reqGlist) && format != requested) {
+            // SBC-3 §5.12: the list is transferred in the format the device chose, then RECOVERED ERROR 1C/00
+            return c.withSense(done, ScsiFailure.of(SenseReason.DEFECT_LIST_NOT_FOUND_RECOVERED));
+        }
+        return done;
     }
 
     private static void put(byte[] d, int off, long v, int len) {

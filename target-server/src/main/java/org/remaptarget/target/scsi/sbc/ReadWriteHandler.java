@@ -1,5 +1,6 @@
 package org.remaptarget.target.scsi.sbc;
 
+import org.remaptarget.target.backend.RecoveredError;
 import org.remaptarget.target.lun.LogicalUnit;
 import org.remaptarget.target.lun.RangeLocks;
 import org.remaptarget.target.scsi.Command;
@@ -13,7 +14,9 @@ import org.remaptarget.target.scsi.ScsiResult;
  * For writes, only the whole blocks of Data-Out actually received are written (EDTL shorter than the CDB: the
  * transport reports the overflow residual); extra data beyond the CDB's length is ignored.
  * A transfer length of 0 moves nothing (6-byte: 0 means 256). Reads land directly in the Data-In array. Writes are
- * durable before GOOD when FUA is set or the write cache is disabled. Stateless.
+ * durable before GOOD when FUA is set or the write cache is disabled. A write the storage recovered by moving a
+ * block to a spare, or a read that needed retries, completes with GOOD, or, when PER is set, with RECOVERED ERROR
+ * (0C/01, 17/01 or 17/06) naming the block and with all its data. Stateless.
  */
 final class ReadWriteHandler implements CommandHandler {
     private final int cdbSize;
@@ -55,17 +58,20 @@ final class ReadWriteHandler implements CommandHandler {
             // residual tests want the command processed up to the data actually sent, never beyond it. Only
             // whole blocks are written; the transport reports the overflow residual from the CDB's length.
             int have = (int) Math.min(blocks, c.dataOutLength() / bs);
+            RecoveredError recovered = null;
             if (have > 0) {
                 try (RangeLocks.Held h = lu.rangeLocks().lock(r.lba(), have)) {
-                    lu.backend().write(r.lba(), have, c.dataOut(), 0, fua || !lu.mode().wce());
+                    recovered = lu.backend().writeRecovering(r.lba(), have, c.dataOut(), 0,
+                            fua || !lu.mode().wce());
                 }
                 lu.countWrite((long) have * bs);
             }
-            return ScsiResult.goodTransferred(bytes);
+            ScsiResult done = ScsiResult.goodTransferred(bytes);
+            return c.recovered(done, recovered);
         }
         byte[] data = new byte[bytes];
-        lu.backend().read(r.lba(), (int) blocks, data, 0);
+        RecoveredError recovered = lu.backend().readRecovering(r.lba(), (int) blocks, data, 0);
         lu.countRead(bytes);
-        return ScsiResult.goodWithData(data, bytes);
+        return c.recovered(ScsiResult.goodWithData(data, bytes), recovered);
     }
 }

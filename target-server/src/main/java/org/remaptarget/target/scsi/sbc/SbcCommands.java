@@ -25,6 +25,7 @@ public final class SbcCommands {
 
     public static List<CommandSpec> specs() {
         return List.of(
+                spec(0x07, "REASSIGN BLOCKS", usage(0x07, 0x03, 0, 0, 0, 0x04), WRITE, new ReassignBlocksHandler()),
                 spec(0x08, "READ(6)", usage(0x08, 0x1F, 0xFF, 0xFF, 0xFF, 0x04), READS, new ReadWriteHandler(6, false)),
                 spec(0x0A, "WRITE(6)", usage(0x0A, 0x1F, 0xFF, 0xFF, 0xFF, 0x04), WRITE, new ReadWriteHandler(6, true)),
                 spec(0x1B, "START STOP UNIT", usage(0x1B, 0x01, 0, 0, 0xF7, 0x04), CONFLICTS,

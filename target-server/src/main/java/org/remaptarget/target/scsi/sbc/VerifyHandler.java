@@ -1,5 +1,6 @@
 package org.remaptarget.target.scsi.sbc;
 
+import org.remaptarget.target.backend.RecoveredError;
 import org.remaptarget.target.lun.LogicalUnit;
 import org.remaptarget.target.lun.RangeLocks;
 import org.remaptarget.target.scsi.Command;
@@ -55,14 +56,16 @@ final class VerifyHandler implements CommandHandler {
         if (writeFirst) {
             // As for WRITE: process only the whole blocks the initiator actually sent (EDTL residual rules).
             int have = (int) Math.min(blocks, c.dataOutLength() / bs);
+            RecoveredError recovered = null;
             if (have > 0) {
                 try (RangeLocks.Held h = lu.rangeLocks().lock(r.lba(), have)) {
-                    lu.backend().write(r.lba(), have, data, 0, true);
+                    recovered = lu.backend().writeRecovering(r.lba(), have, data, 0, true);
                 }
                 lu.countWrite((long) have * bs);
                 compare(lu, r.lba(), have, data, bytchk == 1 ? 1 : 0);
             }
-            return ScsiResult.goodTransferred(transfer);
+            ScsiResult done = ScsiResult.goodTransferred(transfer);
+            return c.recovered(done, recovered);
         }
         if (c.dataOutLength() < transfer) {
             throw ScsiFailure.of(SenseReason.INVALID_FIELD_IN_INFORMATION_UNIT);

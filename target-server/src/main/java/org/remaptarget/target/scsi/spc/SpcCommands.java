@@ -2,6 +2,7 @@ package org.remaptarget.target.scsi.spc;
 
 import static org.remaptarget.target.scsi.CommandSpec.ANY_LUN;
 import static org.remaptarget.target.scsi.CommandSpec.CONFLICTS;
+import static org.remaptarget.target.scsi.CommandSpec.IE_AS_UA_ONLY;
 import static org.remaptarget.target.scsi.CommandSpec.MEDIUM;
 import static org.remaptarget.target.scsi.CommandSpec.NO_IE;
 import static org.remaptarget.target.scsi.CommandSpec.SKIP_UA;
@@ -21,7 +22,7 @@ public final class SpcCommands {
     public static List<CommandSpec> specs() {
         return List.of(
                 new CommandSpec(0x00, -1, "TEST UNIT READY", usage(0x00, 0, 0, 0, 0, 0x04),
-                        CONFLICTS | MEDIUM, 5, UnitStateHandlers::testUnitReady),
+                        CONFLICTS | MEDIUM | IE_AS_UA_ONLY, 5, UnitStateHandlers::testUnitReady),
                 new CommandSpec(0x03, -1, "REQUEST SENSE", usage(0x03, 0x01, 0, 0, 0xFF, 0x04),
                         ANY_LUN | SKIP_UA | NO_IE, 5, new RequestSenseHandler()),
                 new CommandSpec(0x12, -1, "INQUIRY", usage(0x12, 0x01, 0xFF, 0xFF, 0xFF, 0x04),
@@ -36,6 +37,10 @@ public final class SpcCommands {
                         CONFLICTS, 5, new ModeSenseHandler(false)),
                 new CommandSpec(0x1E, -1, "PREVENT ALLOW MEDIUM REMOVAL", usage(0x1E, 0, 0, 0, 0x03, 0x04),
                         CONFLICTS, 5, UnitStateHandlers::preventAllow),
+                new CommandSpec(0x4C, -1, "LOG SELECT", usage(0x4C, 0x03, 0xFF, 0xFF, 0, 0, 0, 0xFF, 0xFF, 0x04),
+                        CONFLICTS, 5, new LogSelectHandler()),
+                new CommandSpec(0x4D, -1, "LOG SENSE", usage(0x4D, 0x03, 0xFF, 0xFF, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x04),
+                        0, 5, new LogSenseHandler()),
                 new CommandSpec(0x55, -1, "MODE SELECT(10)",
                         usage(0x55, 0x11, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0x04),
                         CONFLICTS | NO_IE, 5, new ModeSelectHandler(true)),

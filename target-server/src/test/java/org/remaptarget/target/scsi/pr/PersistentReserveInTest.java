@@ -38,6 +38,8 @@ class PersistentReserveInTest {
         assertEquals(8, ((d[0] & 0xff) << 8) | (d[1] & 0xff), "LENGTH");
         assertEquals(0x01, d[2] & 0x01, "PTPL_C");
         assertEquals(0x04, d[2] & 0x04, "ATP_C");
+        assertEquals(0x08, d[2] & 0x08, "SIP_C");
+        assertEquals(0x10, d[2] & 0x10, "CRH");
         assertEquals(0x80, d[3] & 0x80, "TMV");
         assertEquals(0xEA, d[4] & 0xff, "type mask byte 4");
         assertEquals(0x01, d[5] & 0xff, "type mask byte 5");

@@ -155,17 +155,6 @@ class RegistrationTest {
     }
 
     @Test
-    void specifyInitiatorPortsIsRefusedAsInvalidFieldInCdb() {
-        assertSense(h.prout(h.a, 0, 0, 0, 0xA1, 0x08), SenseReason.INVALID_FIELD_IN_CDB);
-        assertEquals(List.of(), h.keys(h.a));
-    }
-
-    @Test
-    void specifyInitiatorPortsWithRegisterAndIgnoreIsInvalidFieldInParameterList() {
-        assertSense(h.prout(h.a, 6, 0, 0, 0xA1, 0x08), SenseReason.INVALID_FIELD_IN_PARAMETER_LIST);
-    }
-
-    @Test
     void anUndefinedOutServiceActionIsInvalidFieldInCdb() {
         assertSense(h.run(h.a, proutCdb(0x08, 0, 24), params(0, 0, 0)), SenseReason.INVALID_FIELD_IN_CDB);
     }

@@ -1,0 +1,108 @@
+package org.remaptarget.remap.table;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * A {@link RemapTable} decorator that answers "not remapped" without touching the hash for LBAs in regions that
+ * never held a remap: one bit per region of {@code 2^shift} blocks, set before a mapping is published and never
+ * cleared (a stale bit costs one hash lookup, never a wrong answer). Most reads of a sparsely remapped volume then
+ * cost a bit test instead of a hash lookup per block.
+ *
+ * <p>Invariant: for every mapping in the inner table, its region bit is set. {@link #put} sets the bit (a volatile
+ * write) before the inner put, so a reader that finds the bit clear either runs before the put completes (and may
+ * read the primary, as it would without the filter) or sees the mapping. The bitmap is at most 16 MiB: regions grow
+ * with the volume. Thread-safe; no locks beyond the inner table's.
+ */
+public final class PresenceFilteredTable implements RemapTable {
+    private static final int MAX_BITS_LOG2 = 27; // 2^27 bits = 16 MiB
+
+    private final RemapTable inner;
+    private final long dataBlocks;
+    private final int shift;
+    private final AtomicLongArray bits;
+
+    /**
+     * @param inner      the table holding the mappings (empty or not: existing mappings are indexed)
+     * @param dataBlocks the number of addressable LBAs (the filter covers {@code [0, dataBlocks)}; other LBAs
+     *                   always go to the inner table)
+     */
+    public PresenceFilteredTable(RemapTable inner, long dataBlocks) {
+        this.inner = inner;
+        this.dataBlocks = Math.max(1, dataBlocks);
+        int s = 0;
+        while ((this.dataBlocks >>> s) > (1L << MAX_BITS_LOG2)) {
+            s++;
+        }
+        this.shift = s;
+        long regions = ((this.dataBlocks - 1) >>> s) + 1;
+        this.bits = new AtomicLongArray((int) ((regions + 63) >>> 6));
+        inner.forEach((lba, spare) -> mark(lba));
+    }
+
+    /** Blocks per filter bit (a power of two). */
+    public long blocksPerBit() {
+        return 1L << shift;
+    }
+
+    private void mark(long lba) {
+        if (lba < 0 || lba >= dataBlocks) {
+            return;
+        }
+        long r = lba >>> shift;
+        int word = (int) (r >>> 6);
+        long bit = 1L << (r & 63);
+        long cur = bits.get(word);
+        while ((cur & bit) == 0 && !bits.compareAndSet(word, cur, cur | bit)) {
+            cur = bits.get(word);
+        }
+    }
+
+    private boolean maybePresent(long lba) {
+        if (lba < 0 || lba >= dataBlocks) {
+            return true;
+        }
+        long r = lba >>> shift;
+        return (bits.get((int) (r >>> 6)) & (1L << (r & 63))) != 0;
+    }
+
+    @Override
+    public long get(long lba) {
+        return maybePresent(lba) ? inner.get(lba) : NOT_MAPPED;
+    }
+
+    @Override
+    public long put(long lba, long spare) {
+        mark(lba);
+        return inner.put(lba, spare);
+    }
+
+    @Override
+    public long remove(long lba) {
+        return inner.remove(lba);
+    }
+
+    @Override
+    public long size() {
+        return inner.size();
+    }
+
+    @Override
+    public long bucketCount() {
+        return inner.bucketCount();
+    }
+
+    @Override
+    public void forEach(EntryConsumer action) {
+        inner.forEach(action);
+    }
+
+    @Override
+    public void addResizeListener(ResizeListener listener) {
+        inner.addResizeListener(listener);
+    }
+
+    /** The wrapped table. */
+    public RemapTable inner() {
+        return inner;
+    }
+}
