@@ -1,5 +1,7 @@
 package org.remaptarget.target.backend;
 
+import java.nio.ByteBuffer;
+
 import org.remaptarget.target.scsi.ScsiFailure;
 import org.remaptarget.target.scsi.SenseReason;
 
@@ -19,6 +21,22 @@ public interface BlockBackend extends AutoCloseable {
 
     /** Reads {@code blocks} blocks at {@code lba} into {@code dst[off..]}. */
     void read(long lba, int blocks, byte[] dst, int off) throws ScsiFailure;
+
+    /**
+     * Reads {@code blocks} blocks at {@code lba} into {@code dst[position, position + blocks * blockSize)} (a direct
+     * buffer lets file storage read without an intermediate copy). {@code dst}'s position and limit are unchanged.
+     * The default copies through an array.
+     */
+    default void read(long lba, int blocks, ByteBuffer dst) throws ScsiFailure {
+        int n = blocks * blockSize();
+        if (dst.hasArray()) {
+            read(lba, blocks, dst.array(), dst.arrayOffset() + dst.position());
+            return;
+        }
+        byte[] tmp = new byte[n];
+        read(lba, blocks, tmp, 0);
+        dst.duplicate().put(tmp);
+    }
 
     /** Writes {@code blocks} blocks at {@code lba} from {@code src[off..]}; durable on return when {@code fua}. */
     void write(long lba, int blocks, byte[] src, int off, boolean fua) throws ScsiFailure;
@@ -72,6 +90,12 @@ public interface BlockBackend extends AutoCloseable {
      */
     default RecoveredError readRecovering(long lba, int blocks, byte[] dst, int off) throws ScsiFailure {
         read(lba, blocks, dst, off);
+        return null;
+    }
+
+    /** As {@link #readRecovering(long, int, byte[], int)}, into a (direct) buffer from its position. */
+    default RecoveredError readRecovering(long lba, int blocks, java.nio.ByteBuffer dst) throws ScsiFailure {
+        read(lba, blocks, dst);
         return null;
     }
 

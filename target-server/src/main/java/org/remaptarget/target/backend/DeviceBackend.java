@@ -100,8 +100,17 @@ public final class DeviceBackend implements BlockBackend {
             read(lba, blocks, dst, off);
             return null;
         }
+        return readRecovering(lba, blocks, ByteBuffer.wrap(dst, off, blocks * blockSize));
+    }
+
+    @Override
+    public RecoveredError readRecovering(long lba, int blocks, ByteBuffer dst) throws ScsiFailure {
+        if (remap == null) {
+            read(lba, blocks, dst);
+            return null;
+        }
         try {
-            ReadRecovery r = remap.readReporting(lba, ByteBuffer.wrap(dst, off, blocks * blockSize));
+            ReadRecovery r = remap.readReporting(lba, dst.slice(dst.position(), blocks * blockSize));
             return r == null ? null : new RecoveredError(r.reallocated()
                     ? SenseReason.RECOVERED_DATA_AUTO_REALLOCATED : SenseReason.RECOVERED_DATA_WITH_RETRIES, r.lba());
         } catch (IOException e) {
@@ -160,6 +169,17 @@ public final class DeviceBackend implements BlockBackend {
         } catch (IOException e) {
             throw map(e, false);
         } catch (IllegalArgumentException e) {
+            throw ScsiFailure.of(SenseReason.LBA_OUT_OF_RANGE);
+        }
+    }
+
+    @Override
+    public void read(long lba, int blocks, ByteBuffer dst) throws ScsiFailure {
+        try {
+            device.read(lba, dst.slice(dst.position(), blocks * blockSize));
+        } catch (IOException e) {
+            throw map(e, false);
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             throw ScsiFailure.of(SenseReason.LBA_OUT_OF_RANGE);
         }
     }

@@ -23,6 +23,12 @@ import org.remaptarget.target.session.Session;
  * holder writes its PDUs — so at most one thread per connection is held up by a slow initiator and the common case
  * has no thread hand-off.
  *
+ * <p>Buffer release ({@link #sendAll(List, Runnable)}): a release hook is queued behind its PDUs; when the writer
+ * reaches it, the hook waits in {@code pendingRelease} until the next gathering write has completed (the kernel has
+ * copied every byte), then runs. When the connection dies, hooks run only under {@code writeLock} after the socket
+ * is closed, i.e. when no write can be reading the buffers any more; a hook that cannot be reached that way is
+ * dropped (its buffer goes to the GC, never back to the pool early).
+ *
  * <p>Closing: {@link #close} is graceful (queued PDUs such as a Logout Response are written first, then the socket
  * closes); {@link #abort} closes the socket at once. Stamping state is guarded by {@code writeLock}.
  */
@@ -36,6 +42,10 @@ final class PduWriter implements PduSink {
     private record LoginItem(LoginResponsePdu pdu) {
     }
 
+    /** Queue item: run once the PDUs queued before it are written. */
+    private record ReleaseItem(Runnable hook) {
+    }
+
     /** Queue item: switch the outgoing digests (after the final login response). */
     private record DigestItem(boolean header, boolean data) {
     }
@@ -45,6 +55,7 @@ final class PduWriter implements PduSink {
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final List<ByteBuffer> out = new ArrayList<>();
+    private final List<Runnable> pendingRelease = new ArrayList<>(); // guarded by writeLock
     private int statSN;
     private boolean statSNStarted;
     private boolean headerDigest;
@@ -91,6 +102,17 @@ final class PduWriter implements PduSink {
         }
     }
 
+    @Override
+    public void sendAll(List<TargetPdu> pdus, Runnable afterWritten) {
+        if (closeRequestedAt == 0) {
+            queue.addAll(pdus);
+            queue.add(new ReleaseItem(afterWritten));
+            drain();
+        } else {
+            afterWritten.run(); // nothing was queued: nothing refers to the data
+        }
+    }
+
     private void enqueue(Object item) {
         if (closeRequestedAt == 0) {
             queue.add(item);
@@ -123,6 +145,7 @@ final class PduWriter implements PduSink {
             }
         }
         abort();
+        discardQueued(); // release what will never be written (unless a writer still runs: it does this itself)
     }
 
     /** Immediate close: the socket closes now, unblocking reader and writer. Idempotent. */
@@ -172,7 +195,43 @@ final class PduWriter implements PduSink {
             }
         }
         if (closed) {
-            queue.clear();
+            discardQueued();
+        }
+    }
+
+    /**
+     * After the socket closed: drops queued PDUs and runs the release hooks of everything that will never be
+     * written. Only under writeLock (so no write is in progress); if another thread holds it, that thread does it.
+     */
+    private void discardQueued() {
+        if (!writeLock.tryLock()) {
+            return;
+        }
+        try {
+            runPendingReleases();
+            Object item;
+            while ((item = queue.poll()) != null) {
+                if (item instanceof ReleaseItem r) {
+                    runHook(r.hook());
+                }
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void runPendingReleases() {
+        for (Runnable r : pendingRelease) {
+            runHook(r);
+        }
+        pendingRelease.clear();
+    }
+
+    private void runHook(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.error("{}: release hook failed", name, e);
         }
     }
 
@@ -185,6 +244,10 @@ final class PduWriter implements PduSink {
                 flush();
                 abort();
                 return;
+            }
+            if (item instanceof ReleaseItem r) {
+                pendingRelease.add(r.hook()); // its PDUs are in 'out' or already written
+                continue;
             }
             if (item instanceof DigestItem d) {
                 flush();
@@ -220,6 +283,7 @@ final class PduWriter implements PduSink {
 
     private void flush() throws IOException {
         if (out.isEmpty()) {
+            runPendingReleases();
             return;
         }
         ByteBuffer[] bufs = out.toArray(new ByteBuffer[0]);
@@ -235,5 +299,6 @@ final class PduWriter implements PduSink {
                 first++;
             }
         }
+        runPendingReleases(); // every byte queued so far has been copied by the kernel
     }
 }

@@ -3,14 +3,25 @@ package org.remaptarget.target.pdu;
 import java.nio.ByteBuffer;
 
 /**
- * SCSI Data-In (RFC 7143 §11.7). The payload is {@code data[dataOffset, dataOffset + dataLength)} so a large read
- * buffer is sent in slices without copying. With {@code statusPresent} the PDU also carries the command's status
+ * SCSI Data-In (RFC 7143 §11.7). The payload is {@code data[dataOffset, dataOffset + dataLength)}, or, when
+ * {@code buffer} is not null, {@code buffer[dataOffset, dataOffset + dataLength)} (absolute indexes; a pooled direct
+ * buffer, {@code data} then null), so a large read buffer is sent in slices without copying. With {@code statusPresent} the PDU also carries the command's status
  * (phase collapse) and consumes a StatSN.
  */
 public record DataInPdu(boolean finalFlag, boolean acknowledge, boolean overflow, boolean underflow,
                         boolean statusPresent, int status, long lun, int initiatorTaskTag, int targetTransferTag,
                         int statSN, int expCmdSN, int maxCmdSN, int dataSN, int bufferOffset, int residualCount,
-                        byte[] data, int dataOffset, int dataLength) implements TargetPdu {
+                        byte[] data, int dataOffset, int dataLength, ByteBuffer buffer) implements TargetPdu {
+
+    /** A Data-In whose payload is in an array. */
+    public DataInPdu(boolean finalFlag, boolean acknowledge, boolean overflow, boolean underflow,
+                     boolean statusPresent, int status, long lun, int initiatorTaskTag, int targetTransferTag,
+                     int statSN, int expCmdSN, int maxCmdSN, int dataSN, int bufferOffset, int residualCount,
+                     byte[] data, int dataOffset, int dataLength) {
+        this(finalFlag, acknowledge, overflow, underflow, statusPresent, status, lun, initiatorTaskTag,
+                targetTransferTag, statSN, expCmdSN, maxCmdSN, dataSN, bufferOffset, residualCount, data, dataOffset,
+                dataLength, null);
+    }
     @Override
     public int opcode() {
         return Opcode.DATA_IN;
@@ -18,14 +29,14 @@ public record DataInPdu(boolean finalFlag, boolean acknowledge, boolean overflow
 
     @Override
     public ByteBuffer dataSegment() {
-        return ByteBuffer.wrap(data, dataOffset, dataLength);
+        return buffer != null ? buffer.slice(dataOffset, dataLength) : ByteBuffer.wrap(data, dataOffset, dataLength);
     }
 
     @Override
     public TargetPdu withNumbers(int statSN, int expCmdSN, int maxCmdSN) {
         return new DataInPdu(finalFlag, acknowledge, overflow, underflow, statusPresent, status, lun,
                 initiatorTaskTag, targetTransferTag, statusPresent ? statSN : 0, expCmdSN, maxCmdSN, dataSN,
-                bufferOffset, residualCount, data, dataOffset, dataLength);
+                bufferOffset, residualCount, data, dataOffset, dataLength, buffer);
     }
 
     @Override

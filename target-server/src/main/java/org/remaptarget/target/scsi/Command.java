@@ -150,8 +150,7 @@ public final class Command {
      */
     public ScsiResult withSense(ScsiResult completed, ScsiFailure sense) {
         byte[] bytes = SenseData.build(sense, descriptorSense());
-        return new ScsiResult(ScsiResult.CHECK_CONDITION, bytes, completed.dataIn(), completed.dataInLength(),
-                completed.transferLength(), false);
+        return completed.withStatus(ScsiResult.CHECK_CONDITION, bytes);
     }
 
     /** GOOD with {@code data[0..len)} truncated to the CDB's allocation length. */

@@ -1,5 +1,7 @@
 package org.remaptarget.target.scsi;
 
+import java.nio.ByteBuffer;
+
 /**
  * The outcome of one {@link ScsiTask}, handed to the transport's completion callback.
  *
@@ -15,9 +17,18 @@ package org.remaptarget.target.scsi;
  *                       residual from this and the initiator's Expected Data Transfer Length.
  * @param aborted        true when the task was aborted by task management or nexus loss: the transport sends no
  *                       response for it
+ * @param pooledDataIn   instead of {@code dataIn}: a pooled direct buffer holding the Data-In bytes
+ *                       ({@code [0, dataInLength)}), or null. Whoever ends the result's life (the transport after
+ *                       the socket write, or a path that drops the data) calls {@link #releaseData()}.
  */
 public record ScsiResult(int status, byte[] sense, byte[] dataIn, int dataInLength, long transferLength,
-                         boolean aborted) {
+                         boolean aborted, PooledBuffer pooledDataIn) {
+
+    /** A result without a pooled buffer (the original shape). */
+    public ScsiResult(int status, byte[] sense, byte[] dataIn, int dataInLength, long transferLength,
+                      boolean aborted) {
+        this(status, sense, dataIn, dataInLength, transferLength, aborted, null);
+    }
 
     public static final int GOOD = 0x00;
     public static final int CHECK_CONDITION = 0x02;
@@ -38,6 +49,11 @@ public record ScsiResult(int status, byte[] sense, byte[] dataIn, int dataInLeng
     /** GOOD with data for the Data-In phase. */
     public static ScsiResult goodWithData(byte[] data, int length) {
         return new ScsiResult(GOOD, null, data, length, -1, false);
+    }
+
+    /** GOOD with Data-In in a pooled direct buffer ({@code [0, length)}); the receiver releases it. */
+    public static ScsiResult goodWithBuffer(PooledBuffer data, int length) {
+        return new ScsiResult(GOOD, null, null, length, -1, false, data);
     }
 
     /** GOOD for a command whose own transfer length (in bytes) is known. */
@@ -62,6 +78,31 @@ public record ScsiResult(int status, byte[] sense, byte[] dataIn, int dataInLeng
 
     /** Returns a copy with {@code transferLength} set. */
     public ScsiResult withTransferLength(long length) {
-        return new ScsiResult(status, sense, dataIn, dataInLength, length, aborted);
+        return new ScsiResult(status, sense, dataIn, dataInLength, length, aborted, pooledDataIn);
+    }
+
+    /** Returns a copy with another status and sense, keeping the data (array or pooled buffer). */
+    public ScsiResult withStatus(int newStatus, byte[] newSense) {
+        return new ScsiResult(newStatus, newSense, dataIn, dataInLength, transferLength, aborted, pooledDataIn);
+    }
+
+    /** True when the result carries Data-In bytes (an array or a pooled buffer). */
+    public boolean hasDataIn() {
+        return dataIn != null || pooledDataIn != null;
+    }
+
+    /**
+     * The Data-In bytes {@code [offset, offset + length)} as a buffer sharing the result's storage (no copy).
+     */
+    public ByteBuffer dataInSlice(int offset, int length) {
+        return pooledDataIn != null ? pooledDataIn.buffer().slice(offset, length)
+                : ByteBuffer.wrap(dataIn, offset, length);
+    }
+
+    /** Returns the pooled Data-In buffer, if any, to its pool (idempotent). Only when no PDU still refers to it. */
+    public void releaseData() {
+        if (pooledDataIn != null) {
+            pooledDataIn.release();
+        }
     }
 }

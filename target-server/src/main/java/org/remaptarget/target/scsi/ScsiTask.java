@@ -119,7 +119,12 @@ public final class ScsiTask {
      */
     public void complete(ScsiResult result) {
         if (completed.compareAndSet(false, true)) {
-            completion.accept(aborted.get() ? ScsiResult.abortedTask() : result);
+            if (aborted.get()) {
+                result.releaseData(); // nobody will send it
+                completion.accept(ScsiResult.abortedTask());
+                return;
+            }
+            completion.accept(result);
         }
     }
 

@@ -36,6 +36,7 @@ public final class TargetCore implements ScsiCore, TargetInfo {
     private volatile Map<Long, LogicalUnit> luns;
     private volatile List<Long> lunNumbers;
     private final CommandTable table;
+    private final DataBufferPool dataBuffers;
 
     /**
      * @param targetName the target's name (iSCSI IQN), used in identification data
@@ -43,6 +44,17 @@ public final class TargetCore implements ScsiCore, TargetInfo {
      * @param executor   runs the commands (I/O happens on its threads)
      */
     public TargetCore(String targetName, List<LogicalUnit> luns, Executor executor) {
+        this(targetName, luns, executor, new DataBufferPool());
+    }
+
+    /**
+     * @param targetName  the target's name (iSCSI IQN), used in identification data
+     * @param luns        the logical units; LUN numbers must be distinct
+     * @param executor    runs the commands (I/O happens on its threads)
+     * @param dataBuffers direct buffers for large reads (shared by every LU of this target)
+     */
+    public TargetCore(String targetName, List<LogicalUnit> luns, Executor executor, DataBufferPool dataBuffers) {
+        this.dataBuffers = Objects.requireNonNull(dataBuffers);
         this.targetName = Objects.requireNonNull(targetName);
         this.executor = Objects.requireNonNull(executor);
         TreeMap<Long, LogicalUnit> m = new TreeMap<>();
@@ -73,6 +85,11 @@ public final class TargetCore implements ScsiCore, TargetInfo {
     @Override
     public CommandTable commands() {
         return table;
+    }
+
+    @Override
+    public DataBufferPool dataBuffers() {
+        return dataBuffers;
     }
 
     /**
@@ -157,7 +174,7 @@ public final class TargetCore implements ScsiCore, TargetInfo {
                     && (!spec.has(CommandSpec.IE_AS_UA_ONLY) || lu.mode().mrie() == 2)) {
                 r = reportInformationalException(cmd, lu, r);
             }
-            return r.transferLength() < 0 && cmd.transferLength() >= 0 && r.dataIn() == null
+            return r.transferLength() < 0 && cmd.transferLength() >= 0 && !r.hasDataIn()
                     ? r.withTransferLength(cmd.transferLength()) : r;
         } catch (ScsiFailure f) {
             if (lu != null) {
@@ -189,8 +206,7 @@ public final class TargetCore implements ScsiCore, TargetInfo {
             return r;
         }
         byte[] sense = SenseData.build(ie, cmd.descriptorSense());
-        return new ScsiResult(ScsiResult.CHECK_CONDITION, sense, r.dataIn(), r.dataInLength(), r.transferLength(),
-                false);
+        return r.withStatus(ScsiResult.CHECK_CONDITION, sense);
     }
 
     private ScsiResult screenAndRun(Command cmd, LogicalUnit lu, CommandSpec spec) throws ScsiFailure {

@@ -19,4 +19,9 @@ public interface TargetInfo {
     default org.remaptarget.target.lun.LogicalUnit logicalUnit(long lun) {
         return null;
     }
+
+    /** Direct buffers for large Data-In transfers, or null when reads use plain arrays. */
+    default DataBufferPool dataBuffers() {
+        return null;
+    }
 }

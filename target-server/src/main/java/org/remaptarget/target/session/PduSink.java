@@ -14,6 +14,16 @@ public interface PduSink {
     /** Sends the PDUs back to back (no other PDU interleaves). */
     void sendAll(List<TargetPdu> pdus);
 
+    /**
+     * Sends the PDUs back to back, then runs {@code afterWritten} once every one of them has been written to the
+     * socket (or, when the connection fails or closes, once none of them can be written any more). It runs at
+     * most once. A sink that cannot tell never runs it (a pooled buffer is then left to the GC, never returned
+     * early).
+     */
+    default void sendAll(List<TargetPdu> pdus, Runnable afterWritten) {
+        sendAll(pdus);
+    }
+
     /** Closes the connection (asynchronously safe; idempotent). */
     void close(String reason);
 }

@@ -13,7 +13,9 @@ import org.remaptarget.target.scsi.ScsiResult;
  * Turns a {@link ScsiResult} into the PDUs that answer a command (RFC 7143 §11.4, §11.7): Data-In PDUs no larger
  * than the initiator's MaxRecvDataSegmentLength, F at every MaxBurstLength boundary, truncated to the Expected Data
  * Transfer Length; status collapsed into the last Data-In when it is GOOD without sense, else a SCSI Response
- * carrying the sense; residual over/underflow from EDTL against the command's own transfer length. Stateless.
+ * carrying the sense; residual over/underflow from EDTL against the command's own transfer length. Data-In PDUs
+ * reference the result's array or pooled buffer (no copy); the caller releases a pooled buffer once they are written
+ * ({@link PduSink#sendAll(List, Runnable)}). Stateless.
  */
 public final class ResponseBuilder {
     private final int maxSegment;
@@ -42,7 +44,7 @@ public final class ResponseBuilder {
      */
     public List<TargetPdu> build(ScsiResult result, int itt, long lunField, long edtl, boolean readExpected,
                                  boolean writeExpected, int received, int r2tCount) {
-        int dataLength = result.dataIn() == null ? 0 : result.dataInLength();
+        int dataLength = result.hasDataIn() ? result.dataInLength() : 0;
         long actual;
         if (result.transferLength() >= 0) {
             actual = result.transferLength();
@@ -72,7 +74,8 @@ public final class ResponseBuilder {
             boolean status = last && collapse;
             out.add(new DataInPdu(endOfBurst, false, status && overflow, status && underflow, status,
                     status ? result.status() : 0, lunField, itt, Bhs.RESERVED_TAG, 0, 0, 0, dataSN++, offset,
-                    status ? residualCount : 0, result.dataIn(), offset, len));
+                    status ? residualCount : 0, result.dataIn(), offset, len,
+                    result.pooledDataIn() == null ? null : result.pooledDataIn().buffer()));
             if (endOfBurst) {
                 burst = 0;
             }

@@ -1,5 +1,7 @@
 package org.remaptarget.target.session;
 
+import java.util.List;
+
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.remaptarget.target.login.NegotiatedParameters;
@@ -12,6 +14,7 @@ import org.remaptarget.target.pdu.ScsiResponsePdu;
 import org.remaptarget.target.pdu.R2tPdu;
 import org.remaptarget.target.pdu.RejectReason;
 import org.remaptarget.target.pdu.ScsiCommandPdu;
+import org.remaptarget.target.pdu.TargetPdu;
 import org.remaptarget.target.scsi.ScsiResult;
 import org.remaptarget.target.scsi.ScsiTask;
 import org.remaptarget.target.scsi.TaskAttribute;
@@ -301,14 +304,20 @@ final class ScsiCommandHandler {
         releaseBudget(budget, task);
         synchronized (task) { // decides, against a racing ABORT TASK, whether this task answers or was aborted
             if (result.aborted() || task.aborted) {
+                result.releaseData(); // no PDU refers to it
                 return; // RFC 7143 §11.5.1: no response for an aborted task
             }
             task.responded = true;
         }
         ScsiCommandPdu cmd = task.command;
-        conn.sink().sendAll(responses.build(result, task.itt, cmd.lun(),
+        List<TargetPdu> pdus = responses.build(result, task.itt, cmd.lun(),
                 cmd.expectedDataTransferLength() & 0xffffffffL, cmd.read(), cmd.write(), task.received,
-                task.nextR2tSN));
+                task.nextR2tSN);
+        if (result.pooledDataIn() == null) {
+            conn.sink().sendAll(pdus);
+        } else {
+            conn.sink().sendAll(pdus, result::releaseData);
+        }
     }
 
     /**

@@ -184,8 +184,8 @@ final class Harness {
 
     static byte[] data(ScsiResult r) {
         byte[] d = new byte[r.dataInLength()];
-        if (r.dataIn() != null) {
-            System.arraycopy(r.dataIn(), 0, d, 0, d.length);
+        if (r.hasDataIn()) {
+            r.dataInSlice(0, d.length).get(d);
         }
         return d;
     }

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.remaptarget.target.pdu.DataInPdu;
 import org.remaptarget.target.pdu.ScsiResponsePdu;
 import org.remaptarget.target.pdu.TargetPdu;
+import org.remaptarget.target.scsi.DataBufferPool;
+import org.remaptarget.target.scsi.PooledBuffer;
 import org.remaptarget.target.scsi.ScsiResult;
 
 class ResponseBuilderTest {
@@ -115,5 +117,33 @@ class ResponseBuilderTest {
             assertTrue(d.dataLength() <= 4096);
             assertTrue(d.finalFlag(), "every PDU ends a 4 KiB sequence");
         }
+    }
+
+    @Test
+    void pooledDataInIsSentAsSlicesOfTheBufferAtEachSegmentBoundary() {
+        DataBufferPool pool = new DataBufferPool(65536, 1 << 20, 1 << 20);
+        PooledBuffer lease = pool.acquire(70_000);
+        for (int i = 0; i < 70_000; i++) {
+            lease.buffer().put(i, (byte) (i * 7));
+        }
+        // EDTL shorter than the data: the last segment ends mid-block and is truncated
+        List<TargetPdu> pdus = builder.build(ScsiResult.goodWithBuffer(lease, 70_000), 1, 0, 69_999, true, false,
+                0, 0);
+        int offset = 0;
+        for (TargetPdu p : pdus) {
+            DataInPdu d = (DataInPdu) p;
+            java.nio.ByteBuffer seg = d.dataSegment();
+            assertTrue(seg.isDirect(), "no copy into an array");
+            assertEquals(offset, d.bufferOffset());
+            for (int i = 0; i < seg.remaining(); i++) {
+                assertEquals((byte) ((offset + i) * 7), seg.get(seg.position() + i), "byte " + (offset + i));
+            }
+            offset += seg.remaining();
+        }
+        assertEquals(69_999, offset);
+        DataInPdu last = (DataInPdu) pdus.get(pdus.size() - 1);
+        assertTrue(last.statusPresent() && last.overflow());
+        assertEquals(1, last.residualCount());
+        assertFalse(lease.isReleased(), "building never releases: the writer does once the PDUs are written");
     }
 }

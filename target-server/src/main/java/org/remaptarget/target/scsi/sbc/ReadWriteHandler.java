@@ -5,6 +5,8 @@ import org.remaptarget.target.lun.LogicalUnit;
 import org.remaptarget.target.lun.RangeLocks;
 import org.remaptarget.target.scsi.Command;
 import org.remaptarget.target.scsi.CommandHandler;
+import org.remaptarget.target.scsi.DataBufferPool;
+import org.remaptarget.target.scsi.PooledBuffer;
 import org.remaptarget.target.scsi.ScsiFailure;
 import org.remaptarget.target.scsi.ScsiResult;
 
@@ -13,12 +15,17 @@ import org.remaptarget.target.scsi.ScsiResult;
  * supported: 24/00), LBA range including 64-bit overflow (21/00, before any I/O), MAXIMUM TRANSFER LENGTH (24/00),
  * For writes, only the whole blocks of Data-Out actually received are written (EDTL shorter than the CDB: the
  * transport reports the overflow residual); extra data beyond the CDB's length is ignored.
- * A transfer length of 0 moves nothing (6-byte: 0 means 256). Reads land directly in the Data-In array. Writes are
+ * A transfer length of 0 moves nothing (6-byte: 0 means 256). Reads land directly in the Data-In buffer: for
+ * {@link #POOLED_MIN_BYTES} and more a pooled direct buffer (released here if the read fails, else by whoever
+ * sends or drops the result), below that a fresh array. Writes are
  * durable before GOOD when FUA is set or the write cache is disabled. A write the storage recovered by moving a
  * block to a spare, or a read that needed retries, completes with GOOD, or, when PER is set, with RECOVERED ERROR
  * (0C/01, 17/01 or 17/06) naming the block and with all its data. Stateless.
  */
 final class ReadWriteHandler implements CommandHandler {
+    /** Reads at least this long use the target's direct buffer pool. */
+    static final int POOLED_MIN_BYTES = 64 * 1024;
+
     private final int cdbSize;
     private final boolean write;
 
@@ -68,6 +75,19 @@ final class ReadWriteHandler implements CommandHandler {
             }
             ScsiResult done = ScsiResult.goodTransferred(bytes);
             return c.recovered(done, recovered);
+        }
+        DataBufferPool pool = bytes >= POOLED_MIN_BYTES && c.target() != null ? c.target().dataBuffers() : null;
+        PooledBuffer buf = pool == null ? null : pool.acquire(bytes);
+        if (buf != null) {
+            RecoveredError recovered;
+            try {
+                recovered = lu.backend().readRecovering(r.lba(), (int) blocks, buf.buffer());
+            } catch (ScsiFailure | RuntimeException e) {
+                buf.release(); // nothing else refers to it yet
+                throw e;
+            }
+            lu.countRead(bytes);
+            return c.recovered(ScsiResult.goodWithBuffer(buf, bytes), recovered);
         }
         byte[] data = new byte[bytes];
         RecoveredError recovered = lu.backend().readRecovering(r.lba(), (int) blocks, data, 0);
