@@ -96,6 +96,25 @@ class ConformanceIT {
         System.out.println("conformance (write-protected LUN): " + tests.size() + " passed");
     }
 
+    /**
+     * The removable-medium families (PREVENT ALLOW MEDIUM REMOVAL, START STOP UNIT) need a removable LUN: they skip
+     * on the default fixed disk (see the skip list) and must all pass on one configured {@code removable: true}.
+     */
+    @Test
+    void removableMediumFamiliesPassOnARemovableLun(@TempDir Path rmDir) throws Exception {
+        Tools.require("iscsi-test-cu");
+        List<String> tests = listTests().stream()
+                .filter(t -> t.startsWith("ALL.PreventAllow.") || t.startsWith("ALL.StartStopUnit.")).toList();
+        assertTrue(!tests.isEmpty(), "no ALL.PreventAllow / ALL.StartStopUnit tests listed");
+        try (RemapTarget server = TestTargets.startRemovable(rmDir, 64L << 20)) {
+            for (String t : tests) {
+                TestResult r = runOne(t, server.url(), null);
+                assertEquals(Outcome.PASS, r.outcome(), t + ": " + r.why() + "\n" + tail(r.output()));
+            }
+        }
+        System.out.println("conformance (removable LUN): " + tests.size() + " passed");
+    }
+
     private static List<String> listTests() throws IOException, InterruptedException {
         Tools.Result r = Tools.run(60, "iscsi-test-cu", "--list");
         List<String> out = new ArrayList<>();

@@ -38,4 +38,13 @@ final class TestTargets {
                 List.of(new InetSocketAddress("127.0.0.1", 0)), List.of(new TargetConfig(IQN, "it", List.of(lun))));
         return RemapTarget.start(cfg);
     }
+
+    /** One thin LUN with a removable medium ({@code removable: true}): RMB, eject and load with LOEJ. */
+    static RemapTarget startRemovable(Path dir, long sizeBytes) throws Exception {
+        LunConfig lun = new LunConfig(0, dir.resolve("lun0.img"), sizeBytes, 512, null, false, false,
+                16L << 20, null, 80, true, true);
+        ServerConfig cfg = new ServerConfig("integration test (removable)",
+                List.of(new InetSocketAddress("127.0.0.1", 0)), List.of(new TargetConfig(IQN, "it", List.of(lun))));
+        return RemapTarget.start(cfg);
+    }
 }

@@ -93,7 +93,7 @@ public final class LunHandle {
             LunSettings d = LunSettings.defaults(target.iqn(), lc.lun());
             LunSettings settings = new LunSettings(d.lun(), lc.serial() != null ? lc.serial() : d.serial(),
                     d.naaId(), d.vendor(), d.product(), d.revision(), lc.readOnly(), d.writeCacheEnabled(),
-                    d.maxTransferBlocks(), d.optimalTransferBlocks(), d.maxWriteSameBlocks(), lc.thin());
+                    d.maxTransferBlocks(), d.optimalTransferBlocks(), d.maxWriteSameBlocks(), lc.thin(), lc.removable());
             LogicalUnit lu = new LogicalUnit(settings,
                     new DeviceBackend(device, volume == null ? BackendHealth.NONE : new VolumeHealth(volume)),
                     lc.path() == null ? new MemoryPrStore() : new FilePrStore(prStatePath(target, lc)));

@@ -155,7 +155,7 @@ public final class ConfigLoader {
 
         private LunConfig lun(Node node, String path) throws ConfigException {
             Map<String, Node> m = mapping(node, path, Set.of("lun", "path", "size", "block-size", "serial",
-                    "read-only", "passthrough", "spare", "spare-path", "health-threshold", "thin"));
+                    "read-only", "passthrough", "spare", "spare-path", "health-threshold", "thin", "removable"));
             int lun = (int) integer(require(m, "lun", node, path), path + ".lun", 0, 16383);
             Path p = path(require(m, "path", node, path), path + ".path");
             long size = m.containsKey("size") ? size(m.get("size"), path + ".size") : 0;
@@ -185,7 +185,8 @@ public final class ConfigLoader {
             int threshold = m.containsKey("health-threshold")
                     ? (int) integer(m.get("health-threshold"), path + ".health-threshold", 1, 100) : 80;
             boolean thin = !m.containsKey("thin") || bool(m.get("thin"), path + ".thin");
-            return new LunConfig(lun, p, size, bs, serial, ro, pt, spare, sparePath, threshold, thin);
+            boolean removable = m.containsKey("removable") && bool(m.get("removable"), path + ".removable");
+            return new LunConfig(lun, p, size, bs, serial, ro, pt, spare, sparePath, threshold, thin, removable);
         }
 
         private InetSocketAddress portal(Node node, String path) throws ConfigException {

@@ -16,9 +16,18 @@ import java.nio.file.Path;
  * @param sparePath       separate spare file/device, or null for a region of the backing file
  * @param healthThreshold spare use (percent) above which the LUN reports DEGRADED
  * @param thin            thin provisioned: UNMAP / WRITE SAME UNMAP free space in the backing file (default true)
+ * @param removable       removable medium (RMB = 1; eject and load with START STOP UNIT); default false
  */
 public record LunConfig(int lun, Path path, long sizeBytes, int blockSize, String serial, boolean readOnly,
-                        boolean passthrough, long spareBytes, Path sparePath, int healthThreshold, boolean thin) {
+                        boolean passthrough, long spareBytes, Path sparePath, int healthThreshold, boolean thin,
+                        boolean removable) {
+
+    /** A fixed-disk LUN, thin or thick. */
+    public LunConfig(int lun, Path path, long sizeBytes, int blockSize, String serial, boolean readOnly,
+                     boolean passthrough, long spareBytes, Path sparePath, int healthThreshold, boolean thin) {
+        this(lun, path, sizeBytes, blockSize, serial, readOnly, passthrough, spareBytes, sparePath, healthThreshold,
+                thin, false);
+    }
 
     /** A thin-provisioned LUN (the default for file-backed LUNs). */
     public LunConfig(int lun, Path path, long sizeBytes, int blockSize, String serial, boolean readOnly,

@@ -6,7 +6,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 import org.remaptarget.target.backend.BlockBackend;
 import org.remaptarget.target.scsi.Nexus;
 import org.remaptarget.target.scsi.SenseReason;
@@ -19,13 +18,15 @@ import org.remaptarget.target.lun.UnitAttentions.PortKey;
 /**
  * One logical unit: its settings, its storage, and the SCSI state SPC/SBC keep per LU — mode parameters, the
  * started/stopped state, the SPC-2 reservation, the persistent reservations (SPC-4, state and APTPL store in
- * {@link PersistentReservations}), prevent-removal holders, pending unit attentions, the task set and I/O counters.
+ * {@link PersistentReservations}), prevent-removal holders, whether a removable medium is loaded, the sanitize state
+ * ({@link SanitizeState}), held EXTENDED COPY results ({@link CopyResults}), pending unit attentions, the task set and
+ * I/O counters.
  *
  * <p>Invariants: geometry is fixed for the LU's life; the reservation holder, when set, is a port that addressed
  * this LU; the storage always runs with the error recovery page (01h) of the current mode values (pushed at
- * construction, on every mode change and on reset). Locks: the read-modify-write lock (held by COMPARE AND WRITE
- * and ORWRITE during their I/O) and the error-recovery monitor (held only while pushing page 01h to the storage);
- * every other field is atomic or concurrent, and the task set has its own monitor.
+ * construction, on every mode change and on reset). Locks: the LBA-range locks ({@link RangeLocks}), taken by every
+ * medium write for the duration of its backend I/O, and the error-recovery monitor (held only while pushing page 01h
+ * to the storage); every other field is atomic or concurrent, and the task set has its own monitor.
  * The task set is attached by the core ({@link #attach}) because the executor belongs to the target.
  */
 public final class LogicalUnit {
@@ -35,14 +36,13 @@ public final class LogicalUnit {
     private final long blockCount;
     private final AtomicReference<ModeValues> mode;
     private final AtomicBoolean started = new AtomicBoolean(true);
+    private final AtomicBoolean mediumLoaded = new AtomicBoolean(true);
     private final AtomicReference<PortKey> reservation = new AtomicReference<>();
     private final Set<PortKey> preventers = ConcurrentHashMap.newKeySet();
     private final UnitAttentions unitAttentions = new UnitAttentions();
     private final AtomicReference<TaskSet> taskSet = new AtomicReference<>();
-    private final ReentrantLock readModifyWrite = new ReentrantLock();
     private final Object errorRecoveryLock = new Object();
     private final RangeLocks rangeLocks = RangeLocks.defaults();
-    private final AtomicReference<Executor> executor = new AtomicReference<>();
     private final SanitizeState sanitize = new SanitizeState();
     private final CopyResults copyResults = new CopyResults();
     private final InformationalExceptions informationalExceptions = new InformationalExceptions();
@@ -118,7 +118,6 @@ public final class LogicalUnit {
 
     /** Binds the task set to the target's executor; called once by the core that serves this LU. */
     public TaskSet attach(Executor executor) {
-        this.executor.compareAndSet(null, executor);
         taskSet.compareAndSet(null, new TaskSet(executor));
         return taskSet.get();
     }
@@ -147,13 +146,6 @@ public final class LogicalUnit {
         return blockCount;
     }
 
-    /**
-     * Serialises the read-modify-write commands (COMPARE AND WRITE, ORWRITE) of this LU against each other; plain
-     * reads and writes never take it.
-     */
-    public ReentrantLock readModifyWriteLock() {
-        return readModifyWrite;
-    }
 
     /**
      * The LBA-range locks every medium write takes (plain writes included), so COMPARE AND WRITE, ORWRITE and WRITE
@@ -161,11 +153,6 @@ public final class LogicalUnit {
      */
     public RangeLocks rangeLocks() {
         return rangeLocks;
-    }
-
-    /** The executor of the target serving this LU (for background work such as an IMMED SANITIZE), or null. */
-    public Executor executor() {
-        return executor.get();
     }
 
     /** The sanitize state (in progress, failed) of this LU. */
@@ -203,6 +190,20 @@ public final class LogicalUnit {
     /** True when sense data should be in descriptor format (control page D_SENSE). */
     public boolean descriptorSense() {
         return mode.get().dSense();
+    }
+
+    /** False after a removable medium was ejected (START STOP UNIT LOEJ), until it is loaded again. */
+    public boolean mediumLoaded() {
+        return mediumLoaded.get();
+    }
+
+    public void setMediumLoaded(boolean on) {
+        mediumLoaded.set(on);
+    }
+
+    /** True when the medium is removable (RMB = 1). */
+    public boolean removable() {
+        return settings.removable();
     }
 
     public boolean isStarted() {

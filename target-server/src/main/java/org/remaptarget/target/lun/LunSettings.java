@@ -18,10 +18,12 @@ import java.util.Objects;
  * @param maxWriteSameBlocks     MAXIMUM WRITE SAME LENGTH (VPD B0h) in blocks
  * @param thin                   thin provisioned (LBPME=1, LBPRZ=1): UNMAP, WRITE SAME with UNMAP and SANITIZE
  *                               BLOCK ERASE deallocate blocks, which then read as zeros; GET LBA STATUS reports them
+ * @param removable              removable medium (RMB = 1): START STOP UNIT with LOEJ ejects and loads it, PREVENT
+ *                               ALLOW MEDIUM REMOVAL guards that, and media access without a medium is 3A/00
  */
 public record LunSettings(long lun, String serial, byte[] naaId, String vendor, String product, String revision,
                           boolean readOnly, boolean writeCacheEnabled, int maxTransferBlocks,
-                          int optimalTransferBlocks, long maxWriteSameBlocks, boolean thin) {
+                          int optimalTransferBlocks, long maxWriteSameBlocks, boolean thin, boolean removable) {
 
     public static final String DEFAULT_VENDOR = "REMAPTGT";
     public static final String DEFAULT_PRODUCT = "remap-disk";
@@ -49,13 +51,27 @@ public record LunSettings(long lun, String serial, byte[] naaId, String vendor, 
                        boolean readOnly, boolean writeCacheEnabled, int maxTransferBlocks,
                        int optimalTransferBlocks, long maxWriteSameBlocks) {
         this(lun, serial, naaId, vendor, product, revision, readOnly, writeCacheEnabled, maxTransferBlocks,
-                optimalTransferBlocks, maxWriteSameBlocks, false);
+                optimalTransferBlocks, maxWriteSameBlocks, false, false);
+    }
+
+    /** A fixed (non-removable) LU, thin or thick. */
+    public LunSettings(long lun, String serial, byte[] naaId, String vendor, String product, String revision,
+                       boolean readOnly, boolean writeCacheEnabled, int maxTransferBlocks,
+                       int optimalTransferBlocks, long maxWriteSameBlocks, boolean thin) {
+        this(lun, serial, naaId, vendor, product, revision, readOnly, writeCacheEnabled, maxTransferBlocks,
+                optimalTransferBlocks, maxWriteSameBlocks, thin, false);
+    }
+
+    /** The same LU with a removable medium or not. */
+    public LunSettings withRemovable(boolean on) {
+        return new LunSettings(lun, serial, naaId, vendor, product, revision, readOnly, writeCacheEnabled,
+                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks, thin, on);
     }
 
     /** The same LU, thin provisioned or not. */
     public LunSettings withThin(boolean on) {
         return new LunSettings(lun, serial, naaId, vendor, product, revision, readOnly, writeCacheEnabled,
-                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks, on);
+                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks, on, removable);
     }
 
     /** Defaults for LUN {@code lun} of {@code targetName}, ids derived with {@link LunIds}. */
@@ -72,27 +88,27 @@ public record LunSettings(long lun, String serial, byte[] naaId, String vendor, 
 
     public LunSettings withReadOnly(boolean ro) {
         return new LunSettings(lun, serial, naaId, vendor, product, revision, ro, writeCacheEnabled,
-                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks, thin);
+                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks, thin, removable);
     }
 
     public LunSettings withWriteCacheEnabled(boolean wce) {
         return new LunSettings(lun, serial, naaId, vendor, product, revision, readOnly, wce,
-                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks, thin);
+                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks, thin, removable);
     }
 
     /** Replaces the unit serial number (VPD 80h and the T10 vendor id designator); the NAA id stays. */
     public LunSettings withSerial(String newSerial) {
         return new LunSettings(lun, newSerial, naaId, vendor, product, revision, readOnly, writeCacheEnabled,
-                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks, thin);
+                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks, thin, removable);
     }
 
     public LunSettings withIdentity(String vendor, String product, String revision) {
         return new LunSettings(lun, serial, naaId, vendor, product, revision, readOnly, writeCacheEnabled,
-                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks, thin);
+                maxTransferBlocks, optimalTransferBlocks, maxWriteSameBlocks, thin, removable);
     }
 
     public LunSettings withLimits(int maxTransfer, int optimalGranularity, long maxWriteSame) {
         return new LunSettings(lun, serial, naaId, vendor, product, revision, readOnly, writeCacheEnabled,
-                maxTransfer, optimalGranularity, maxWriteSame, thin);
+                maxTransfer, optimalGranularity, maxWriteSame, thin, removable);
     }
 }

@@ -75,6 +75,14 @@ public final class ScsiFailure extends Exception {
         return new ScsiFailure(SenseReason.INVALID_FIELD_IN_PARAMETER_LIST, NO_INFORMATION, index, false, bit);
     }
 
+    /**
+     * A failure whose sense-key specific field is a PROGRESS INDICATION (SPC-4 §4.5.2.4.4: SKSV set, the 16-bit
+     * fraction of 65536 done), as NOT READY reports for a long operation such as SANITIZE.
+     */
+    public static ScsiFailure progress(SenseReason reason, int progress) {
+        return new ScsiFailure(reason, NO_INFORMATION, progress & 0xFFFF, false, -1);
+    }
+
     public SenseReason reason() {
         return reason;
     }

@@ -46,6 +46,11 @@ public final class SenseData {
         return build(reason, ScsiFailure.NO_INFORMATION, -1, false, -1, descriptor);
     }
 
+    /** Sense bytes for {@code reason} with a PROGRESS INDICATION of {@code progress}/65536. */
+    public static byte[] withProgress(SenseReason reason, int progress, boolean descriptor) {
+        return build(reason, ScsiFailure.NO_INFORMATION, progress & 0xFFFF, false, -1, descriptor);
+    }
+
     static byte[] build(SenseReason reason, long information, int fieldPointer, boolean inCdb, int bit,
                         boolean descriptor) {
         boolean hasInfo = information >= 0;

@@ -219,7 +219,7 @@ public final class TargetCore implements ScsiCore, TargetInfo {
         }
         if (lu != null && lu.sanitize().inProgress() && !allowedDuringSanitize(cdb[0] & 0xff, spec)) {
             // SBC-3 §4.11: reported ahead of unit attentions, to every nexus, until the operation ends
-            throw ScsiFailure.of(SenseReason.NOT_READY_SANITIZE_IN_PROGRESS);
+            throw ScsiFailure.progress(SenseReason.NOT_READY_SANITIZE_IN_PROGRESS, lu.sanitize().progress());
         }
         if (lu != null && (spec == null || !spec.has(CommandSpec.SKIP_UA))) {
             SenseReason ua = lu.unitAttentions().poll(cmd.nexus());
@@ -248,6 +248,9 @@ public final class TargetCore implements ScsiCore, TargetInfo {
             ScsiResult persistent = lu.persistentReservations().screen(cmd);
             if (persistent != null) {
                 return persistent;
+            }
+            if (spec.has(CommandSpec.MEDIUM) && !lu.mediumLoaded()) {
+                throw ScsiFailure.of(SenseReason.NOT_READY_MEDIUM_NOT_PRESENT);
             }
             if (spec.has(CommandSpec.MEDIUM) && !lu.isStarted()) {
                 throw ScsiFailure.of(SenseReason.NOT_READY_INITIALIZING_COMMAND_REQUIRED);

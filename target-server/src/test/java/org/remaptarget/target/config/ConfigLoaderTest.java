@@ -50,6 +50,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void lunsAreThinAndFixedByDefault() throws Exception {
+        LunConfig l = parse(MINIMAL).targets().get(0).luns().get(0);
+        assertTrue(l.thin());
+        assertFalse(l.removable());
+    }
+
+    @Test
+    void thinAndRemovableAreReadFromTheLun() throws Exception {
+        LunConfig l = parse(MINIMAL + "        thin: false\n        removable: true\n").targets().get(0).luns().get(0);
+        assertFalse(l.thin());
+        assertTrue(l.removable());
+    }
+
+    @Test
+    void aThinValueThatIsNotABooleanIsRefused() {
+        ConfigException e = error(MINIMAL + "        thin: sometimes\n");
+        assertTrue(e.getMessage().contains("thin"), e.getMessage());
+    }
+
+    @Test
     void shippedExampleConfigurationLoads() throws Exception {
         Path example = Path.of("..", "conf", "remap-target.yaml");
         ServerConfig c = loader.load(example);

@@ -64,6 +64,23 @@ class ExtendedCopyTest {
     }
 
     @Test
+    void aSegmentCopiesFromOneLuToAnotherOfTheSameTarget() {
+        org.remaptarget.target.lun.LogicalUnit other = new org.remaptarget.target.lun.LogicalUnit(
+                org.remaptarget.target.lun.LunSettings.defaults(Harness.IQN, 1),
+                new org.remaptarget.target.backend.DeviceBackend(new RecordingDevice(Harness.BS, Harness.BLOCKS)));
+        h.core.addLogicalUnit(other);
+        h.run(cdb(0x00, 0, 0, 0, 0, 0)); // REPORTED LUNS DATA HAS CHANGED
+        assertGood(h.run(rw10(0x2A, 0, 40, 4), pattern(4 * 512, 11)));
+        byte[] targets = new byte[64];
+        System.arraycopy(targetDescriptor(h.lu.settings().naaId()), 0, targets, 0, 32);
+        System.arraycopy(targetDescriptor(other.settings().naaId()), 0, targets, 32, 32);
+        byte[] p = parameterList(1, targets, segment(0, 1, 4, 40, 7));
+        assertGood(h.run(xcopy(p.length), p));
+        h.run(h.a, 1, cdb(0x00, 0, 0, 0, 0, 0), null); // LUN 1's first command reports its power-on attention
+        assertArrayEquals(pattern(4 * 512, 11), data(h.run(h.a, 1, rw10(0x28, 0, 7, 4), null)));
+    }
+
+    @Test
     void overlappingCopyForwardWithinOneLuMovesLikeMemmove() {
         byte[] src = pattern(8 * 512, 2);
         assertGood(h.run(rw10(0x2A, 0, 100, 8), src));

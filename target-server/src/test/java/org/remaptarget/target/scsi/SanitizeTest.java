@@ -96,6 +96,20 @@ class SanitizeTest {
     }
 
     @Test
+    void notReadyDuringSanitizeCarriesItsProgressAndRequestSenseReportsIt() {
+        h.lu.sanitize().begin();
+        h.lu.sanitize().setProgress(1, 4);
+        ScsiResult r = h.run(cdb(0x00, 0, 0, 0, 0, 0));
+        assertSense(r, SenseReason.NOT_READY_SANITIZE_IN_PROGRESS);
+        assertEquals(0x80, r.sense()[15] & 0xff, "SKSV, progress indication");
+        assertEquals(0x4000, ((r.sense()[16] & 0xff) << 8) | (r.sense()[17] & 0xff));
+        byte[] s = data(h.run(cdb(0x03, 0, 0, 0, 18, 0)));
+        assertEquals(0x02, s[2] & 0x0F);
+        assertEquals(0x04, s[12]);
+        assertEquals(0x1B, s[13]);
+    }
+
+    @Test
     void afterAFailedSanitizeReadsFailUntilExitFailureMode() {
         h.lu.sanitize().begin();
         h.lu.sanitize().end(false);

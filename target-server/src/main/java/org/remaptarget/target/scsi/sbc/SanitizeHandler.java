@@ -1,6 +1,7 @@
 package org.remaptarget.target.scsi.sbc;
 
-import java.util.concurrent.Executor;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.remaptarget.target.lun.LogicalUnit;
@@ -21,8 +22,8 @@ import org.remaptarget.target.scsi.SenseReason;
  *
  * <p>While the operation runs, the core answers every command but INQUIRY, REPORT LUNS, REQUEST SENSE and LOG SENSE
  * with NOT READY 04/1B (also across resets and new sessions); a failed operation leaves medium access failing with
- * MEDIUM ERROR 31/03. With IMMED the command returns GOOD once its fields are checked and the operation runs on the
- * LU's executor. Checks in order: reserved CDB bits and bytes (24/00), parameter list length for the service action
+ * MEDIUM ERROR 31/03. The operation runs on its own thread: with IMMED the command returns GOOD once its fields are
+ * checked; without, it completes when the operation does, or at once when aborted (the operation goes on). Checks in order: reserved CDB bits and bytes (24/00), parameter list length for the service action
  * (24/00), parameter list contents (26/00), write protection (27/xx), a sanitize already running (04/1B).
  * Holds every range lock of the LU while it writes. Stateless (the state lives in {@link SanitizeState}).
  */
@@ -33,6 +34,9 @@ final class SanitizeHandler {
     static final int BLOCK_ERASE = 0x02;
     static final int CRYPTO_ERASE = 0x03;
     static final int EXIT_FAILURE_MODE = 0x1F;
+
+    /** How often a command waiting for its sanitize operation checks whether it was aborted. */
+    private static final long WAIT_SLICE_MS = 50;
 
     /** Blocks written per step of an overwrite pass (the progress indication moves in these steps). */
     private static final long STEP_BLOCKS = 1 << 14;
@@ -94,13 +98,32 @@ final class SanitizeHandler {
         if (!state.begin()) {
             throw ScsiFailure.of(SenseReason.NOT_READY_SANITIZE_IN_PROGRESS);
         }
+        CountDownLatch finished = new CountDownLatch(1);
         Runnable job = operation(lu, sa, pattern, passes, invert);
-        Executor ex = lu.executor();
-        if (immed && ex != null) {
-            ex.execute(job);
+        Thread worker = new Thread(() -> {
+            try {
+                job.run();
+            } finally {
+                finished.countDown();
+            }
+        }, "sanitize-lun" + lu.lun());
+        worker.setDaemon(true);
+        worker.start();
+        if (immed) {
             return ScsiResult.good();
         }
-        job.run();
+        // Without IMMED the command completes with the operation; an abort (ABORT TASK, resets, nexus loss) ends
+        // the command at once while the operation itself runs on to its end, as SBC-3 §4.11 requires.
+        try {
+            while (!finished.await(WAIT_SLICE_MS, TimeUnit.MILLISECONDS)) {
+                if (c.task().isAborted()) {
+                    return ScsiResult.abortedTask();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ScsiResult.abortedTask();
+        }
         if (state.failed()) {
             throw ScsiFailure.of(SenseReason.SANITIZE_COMMAND_FAILED);
         }

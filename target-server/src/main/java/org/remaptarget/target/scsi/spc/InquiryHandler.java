@@ -60,7 +60,7 @@ final class InquiryHandler implements CommandHandler {
         } else {
             d[0] = 0x00; // connected, direct access block device
         }
-        d[1] = 0;        // RMB = 0
+        d[1] = (byte) (lu != null && lu.removable() ? 0x80 : 0); // RMB
         d[2] = 0x06;     // SPC-4
         d[3] = 0x12;     // HISUP, response data format 2
         d[4] = (byte) (d.length - 5);

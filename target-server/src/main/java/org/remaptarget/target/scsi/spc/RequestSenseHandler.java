@@ -20,6 +20,11 @@ final class RequestSenseHandler implements CommandHandler {
         int alloc = c.u8(4);
         LogicalUnit lu = c.lu();
         SenseReason r;
+        if (lu != null && lu.sanitize().inProgress()) {
+            byte[] s = SenseData.withProgress(SenseReason.NOT_READY_SANITIZE_IN_PROGRESS, lu.sanitize().progress(),
+                    desc);
+            return Command.dataIn(s, s.length, alloc);
+        }
         if (lu == null) {
             r = SenseReason.LOGICAL_UNIT_NOT_SUPPORTED;
         } else {
@@ -28,7 +33,8 @@ final class RequestSenseHandler implements CommandHandler {
                 r = lu.pendingInformationalException(c.nexus(), true);
             }
             if (r == null) {
-                r = lu.isStarted() ? SenseReason.NO_SENSE : SenseReason.NOT_READY_INITIALIZING_COMMAND_REQUIRED;
+                r = !lu.mediumLoaded() ? SenseReason.NOT_READY_MEDIUM_NOT_PRESENT : lu.isStarted()
+                        ? SenseReason.NO_SENSE : SenseReason.NOT_READY_INITIALIZING_COMMAND_REQUIRED;
             }
         }
         byte[] s = SenseData.build(r, desc);
