@@ -10,12 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
-import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Parses the security keys of the configuration (target {@code chap}, {@code mutual-chap},
@@ -23,7 +20,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * {@code discovery-mutual-chap}, {@code chap-allow-md5}, {@code limits}). Every error names file, key path and
  * line, and never contains a secret. Stateless apart from the file name.
  */
-final class AccessParser {
+final class AccessParser extends YamlNodes {
     static final Set<String> TARGET_KEYS = Set.of("chap", "mutual-chap", "allowed-initiators", "allowed-networks",
             "lun-masks");
     static final Set<String> TOP_KEYS = Set.of("discovery-chap", "discovery-mutual-chap", "chap-allow-md5",
@@ -31,11 +28,10 @@ final class AccessParser {
     static final int MIN_SECRET = 12;
     static final int MAX_SECRET = 255;
 
-    private final String file;
     private final Function<String, Boolean> isIqn;
 
     AccessParser(String file, Function<String, Boolean> isIqn) {
-        this.file = file;
+        super(file);
         this.isIqn = isIqn;
     }
 
@@ -191,60 +187,10 @@ final class AccessParser {
         return null;
     }
 
-    private Map<String, Node> mapping(Node node, String path, Set<String> allowed) throws ConfigException {
-        if (!(node instanceof MappingNode mn)) {
-            throw error(path, node, "must be a mapping of keys to values");
-        }
-        Map<String, Node> out = new LinkedHashMap<>();
-        for (NodeTuple t : mn.getValue()) {
-            String key = scalar(t.getKeyNode(), path);
-            if (!allowed.contains(key)) {
-                throw error(path + "." + key, t.getKeyNode(), "unknown key (allowed here: "
-                        + String.join(", ", allowed.stream().sorted().toList()) + ")");
-            }
-            out.put(key, t.getValueNode());
-        }
-        return out;
-    }
 
-    private List<Node> sequence(Node node, String path) throws ConfigException {
-        if (!(node instanceof SequenceNode sn)) {
-            throw error(path, node, "must be a list");
-        }
-        return sn.getValue();
-    }
 
-    private String scalar(Node node, String path) throws ConfigException {
-        if (!(node instanceof ScalarNode sn)) {
-            throw error(path, node, "must be a single value");
-        }
-        return sn.getValue();
-    }
 
-    private long integer(Node node, String path, long min, long max) throws ConfigException {
-        String s = scalar(node, path);
-        long v;
-        try {
-            v = Long.parseLong(s.trim());
-        } catch (NumberFormatException e) {
-            throw error(path, node, "'" + s + "' is not an integer");
-        }
-        if (v < min || v > max) {
-            throw error(path, node, v + " is outside " + min + ".." + max);
-        }
-        return v;
-    }
 
-    private long size(Node node, String path) throws ConfigException {
-        try {
-            return Sizes.parse(scalar(node, path));
-        } catch (IllegalArgumentException e) {
-            throw error(path, node, e.getMessage());
-        }
-    }
 
-    private ConfigException error(String key, Node node, String problem) {
-        int line = node == null ? 0 : node.getStartMark().map(Mark::getLine).map(l -> l + 1).orElse(0);
-        return new ConfigException(file, key, line, problem);
-    }
+
 }

@@ -9,7 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,14 +16,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Reads the YAML configuration file (format in conf/remap-target.yaml and the README) into a {@link ServerConfig}.
@@ -73,13 +67,12 @@ public final class ConfigLoader {
     }
 
     /** Walks the node tree; holds the file name for messages. */
-    private static final class Walker {
-        private final String file;
+    private static final class Walker extends YamlNodes {
         private final Path baseDir;
         private final AccessParser access;
 
         Walker(String file, Path baseDir) {
-            this.file = file;
+            super(file);
             this.baseDir = baseDir;
             this.access = new AccessParser(file, s -> IQN.matcher(s).matches());
         }
@@ -210,76 +203,12 @@ public final class ConfigLoader {
             return new InetSocketAddress(host, port);
         }
 
-        private Map<String, Node> mapping(Node node, String path, Set<String> allowed) throws ConfigException {
-            if (!(node instanceof MappingNode mn)) {
-                throw error(path, node, "must be a mapping of keys to values");
-            }
-            Map<String, Node> out = new LinkedHashMap<>();
-            for (NodeTuple t : mn.getValue()) {
-                String key = scalar(t.getKeyNode(), path);
-                String full = path.isEmpty() ? key : path + "." + key;
-                if (!allowed.contains(key)) {
-                    throw error(full, t.getKeyNode(), "unknown key (allowed here: " + String.join(", ",
-                            allowed.stream().sorted().toList()) + ")");
-                }
-                out.put(key, t.getValueNode());
-            }
-            return out;
-        }
 
-        private List<Node> sequence(Node node, String path) throws ConfigException {
-            if (!(node instanceof SequenceNode sn)) {
-                throw error(path, node, "must be a list");
-            }
-            return sn.getValue();
-        }
 
-        private Node require(Map<String, Node> m, String key, Node parent, String path) throws ConfigException {
-            Node n = m.get(key);
-            if (n == null) {
-                throw error(path.isEmpty() ? key : path + "." + key, parent, "is required");
-            }
-            return n;
-        }
 
-        private String scalar(Node node, String path) throws ConfigException {
-            if (!(node instanceof ScalarNode sn)) {
-                throw error(path, node, "must be a single value");
-            }
-            return sn.getValue();
-        }
 
-        private long integer(Node node, String path, long min, long max) throws ConfigException {
-            String s = scalar(node, path);
-            long v;
-            try {
-                v = Long.parseLong(s.trim());
-            } catch (NumberFormatException e) {
-                throw error(path, node, "'" + s + "' is not an integer");
-            }
-            if (v < min || v > max) {
-                throw error(path, node, v + " is outside " + min + ".." + max);
-            }
-            return v;
-        }
 
-        private long size(Node node, String path) throws ConfigException {
-            String s = scalar(node, path);
-            try {
-                return Sizes.parse(s);
-            } catch (IllegalArgumentException e) {
-                throw error(path, node, e.getMessage());
-            }
-        }
 
-        private boolean bool(Node node, String path) throws ConfigException {
-            String s = scalar(node, path).trim().toLowerCase();
-            return switch (s) {
-                case "true", "yes", "on" -> true;
-                case "false", "no", "off" -> false;
-                default -> throw error(path, node, "'" + s + "' is not true or false");
-            };
-        }
 
         private Path path(Node node, String path) throws ConfigException {
             String s = scalar(node, path);
@@ -290,10 +219,6 @@ public final class ConfigLoader {
             return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p);
         }
 
-        private ConfigException error(String key, Node node, String problem) {
-            int line = node == null ? 0 : node.getStartMark().map(Mark::getLine).map(l -> l + 1).orElse(0);
-            return new ConfigException(file, key, line, problem);
-        }
     }
 
     /** Convenience for callers holding a reader (tests). */
