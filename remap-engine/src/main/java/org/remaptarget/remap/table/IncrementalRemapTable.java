@@ -498,59 +498,39 @@ public final class IncrementalRemapTable implements RemapTable {
 
     /** Most old buckets rehashed by one mutation so far (tests: incrementality). */
     long maxBucketsRehashedByOneMutation() {
-        lock.lock();
-        try {
-            return maxOpBuckets;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> maxOpBuckets);
     }
 
     /** Most entries copied by one mutation so far (tests: incrementality). */
     long maxEntriesRehashedByOneMutation() {
-        lock.lock();
-        try {
-            return maxOpEntries;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> maxOpEntries);
     }
 
     /** Resize decisions that had to finish a running rehash first (0 under any validated policy). */
     long forcedCompletions() {
-        lock.lock();
-        try {
-            return forcedCompletions;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> forcedCompletions);
     }
 
     /** The current rehash quota (buckets per mutation). */
     int rehashQuota() {
-        lock.lock();
-        try {
-            return quota;
-        } finally {
-            lock.unlock();
-        }
+        return (int) underLock(() -> quota);
     }
 
     /** Entry chunks released so far (tests: the pool shrinks while readers run). */
     long entryChunksReleased() {
-        lock.lock();
-        try {
-            return pool.chunksReleased();
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> pool.chunksReleased());
     }
 
     /** Slot capacity of the entry chunks currently held. */
     long poolSlots() {
+        return underLock(() -> pool.capacity());
+    }
+
+    /** Reads a test probe under the mutation lock, so it sees a consistent state. */
+    private long underLock(java.util.function.LongSupplier probe) {
         lock.lock();
         try {
-            return pool.capacity();
+            return probe.getAsLong();
         } finally {
             lock.unlock();
         }
