@@ -21,7 +21,9 @@ import org.remaptarget.remap.meta.RemapState;
 import org.remaptarget.remap.meta.Superblock;
 import org.remaptarget.remap.meta.VolumeHeaders;
 import org.remaptarget.remap.spare.SpareAllocator;
+import org.remaptarget.remap.table.DenseRegionTable;
 import org.remaptarget.remap.table.PresenceFilteredTable;
+import org.remaptarget.remap.table.RemapTable;
 import org.remaptarget.remap.stats.EngineCounters;
 import org.remaptarget.remap.stats.Health;
 import org.remaptarget.remap.stats.HealthMonitor;
@@ -186,9 +188,11 @@ public final class RemapVolume implements Closeable {
         RegionDevice data = new RegionDevice(b, l.dataStart(), l.dataBlocks(), "data");
         RegionDevice spare = new RegionDevice(sd != null ? sd : b, l.spareStart(), l.spareBlocks(), "spare");
         SpareAllocator allocator = new SpareAllocator(l.spareBlocks());
-        // the presence filter spares the hash lookups for LBAs in regions that never held a remap
-        RemapState state = new RemapState(new PresenceFilteredTable(o.tables().get(), l.dataBlocks()), allocator,
+        // densely remapped regions are looked up in arrays; elsewhere the presence filter spares the hash lookups
+        // for LBAs in regions that never held a remap
+        RemapTable table = new DenseRegionTable(new PresenceFilteredTable(o.tables().get(), l.dataBlocks()),
                 l.dataBlocks(), l.spareBlocks());
+        RemapState state = new RemapState(table, allocator, l.dataBlocks(), l.spareBlocks());
         MetadataStore store = MetadataStore.recover(meta, List.of(spare), sb, state, name);
         List<BlockDevice> flushTargets = sd != null ? List.of(b, sd) : List.of(b);
         EngineCounters counters = new EngineCounters();

@@ -30,9 +30,12 @@ import org.remaptarget.remap.table.RemapTable;
 
 /**
  * 4 KiB random reads through the remapping engine over a file, with no remaps and with 10^6 remaps, against the raw
- * {@link FileBlockDevice} reading the same data-area blocks. Reads cover a 256 MiB working set (written at set-up
- * so it sits in the page cache); the 10^6 remapped LBAs are spread over an 8 GiB data area, so about half of the
- * working set is served from spares and every lookup goes to a table of 10^6 entries.
+ * {@link FileBlockDevice}. Reads cover a 256 MiB working set (written at set-up so it sits in the page cache); the
+ * 10^6 remapped LBAs are spread over an 8 GiB data area, so about half of the working set is served from spares and
+ * every lookup goes to a table of 10^6 entries. Two raw baselines: {@code raw} reads the working set's LBAs in the
+ * data area; {@code raw-1M-spares} reads, with the same 10^6 remaps in place, the blocks that hold each LBA's data
+ * (the spare for a remapped LBA), so engine-1M against it is the engine's own cost and raw-1M-spares against raw is
+ * the cost of the data lying in two areas of the file. Every case replays the same precomputed LBA sequence.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -45,8 +48,8 @@ public class EngineReadBenchmark {
     private static final int WORKING_SET = 1 << 16;
     private static final int REMAPS = 1_000_000;
 
-    /** raw: FileBlockDevice; engine: no remaps; engine-1M: 10^6 remaps. */
-    @Param({"raw", "engine", "engine-1M"})
+    /** raw: FileBlockDevice; engine: no remaps; engine-1M: 10^6 remaps; raw-1M-spares: see the class note. */
+    @Param({"raw", "engine", "engine-1M", "raw-1M-spares"})
     public String mode;
 
     /**
@@ -60,9 +63,11 @@ public class EngineReadBenchmark {
     private RemapVolume volume;
     private FileBlockDevice raw;
     private BlockDevice target;
-    private long offset;
     private final ByteBuffer buf = ByteBuffer.allocateDirect(BS);
-    private long seed = 1;
+    private static final int SEQUENCE = 1 << 20;
+    /** The device LBAs to read, in order (the same random working-set LBAs for every case). */
+    private long[] sequence;
+    private int next;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -76,7 +81,8 @@ public class EngineReadBenchmark {
             chunk.clear();
             volume.device().write(lba, chunk, false);
         }
-        if (mode.equals("engine-1M")) {
+        boolean remapped = mode.equals("engine-1M") || mode.equals("raw-1M-spares");
+        if (remapped) {
             RemapState st = volume.metadata().state();
             SplittableRandom r = new SplittableRandom(42);
             long spare = 0;
@@ -102,13 +108,22 @@ public class EngineReadBenchmark {
             }
         }
         volume.device().flush();
-        if (mode.equals("raw")) {
+        sequence = new long[SEQUENCE];
+        long seed = 1;
+        RemapState st = volume.metadata().state();
+        boolean rawFile = mode.startsWith("raw");
+        for (int i = 0; i < SEQUENCE; i++) {
+            seed = seed * 6364136223846793005L + 1442695040888963407L;
+            long lba = (seed >>> 33) % WORKING_SET;
+            long s = rawFile && remapped ? st.spareOf(lba) : -1;
+            sequence[i] = !rawFile ? lba
+                    : s >= 0 ? volume.deviceLbaOfSpare(s) : volume.backingLbaOfData(lba);
+        }
+        if (rawFile) {
             raw = FileBlockDevice.open(file, BS, false);
             target = raw;
-            offset = volume.layout().dataStart();
         } else {
             target = volume.device();
-            offset = 0;
         }
     }
 
@@ -128,10 +143,9 @@ public class EngineReadBenchmark {
 
     @Benchmark
     public ByteBuffer randomRead4k() throws IOException {
-        seed = seed * 6364136223846793005L + 1442695040888963407L;
-        long lba = (seed >>> 33) % WORKING_SET;
+        long lba = sequence[next++ & (SEQUENCE - 1)];
         buf.clear();
-        target.read(offset + lba, buf);
+        target.read(lba, buf);
         return buf;
     }
 

@@ -18,7 +18,7 @@ public final class InterleavedReadOverhead {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         long sliceNanos = (args.length > 1 ? Long.parseLong(args[1]) : 150) * 1_000_000L;
         String table = args.length > 2 ? args[2] : "placeholder";
-        String[] modes = {"raw", "engine", "engine-1M"};
+        String[] modes = {"raw", "engine", "engine-1M", "raw-1M-spares"};
         EngineReadBenchmark[] cases = new EngineReadBenchmark[modes.length];
         for (int i = 0; i < modes.length; i++) {
             cases[i] = new EngineReadBenchmark();
@@ -41,21 +41,24 @@ public final class InterleavedReadOverhead {
                     opsPerSec[i] = run(cases[i], sliceNanos);
                     sums[i] += opsPerSec[i];
                 }
-                ratios.add(new double[] {opsPerSec[1] / opsPerSec[0], opsPerSec[2] / opsPerSec[0]});
+                ratios.add(new double[] {opsPerSec[1] / opsPerSec[0], opsPerSec[2] / opsPerSec[0],
+                    opsPerSec[2] / opsPerSec[3], opsPerSec[3] / opsPerSec[0]});
             }
             System.out.printf("interleaved 4 KiB random reads, %d rounds of %d ms slices, table=%s%n", rounds,
                     sliceNanos / 1_000_000, table);
             for (int i = 0; i < modes.length; i++) {
                 System.out.printf("  %-10s mean %,12.0f ops/s%n", modes[i], sums[i] / rounds);
             }
-            for (int m = 0; m < 2; m++) {
+            String[] labels = {"engine / raw", "engine-1M / raw", "engine-1M / raw-1M-spares",
+                "raw-1M-spares / raw"};
+            for (int m = 0; m < labels.length; m++) {
                 double[] v = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
                     v[r] = ratios.get(r)[m];
                 }
                 Arrays.sort(v);
-                System.out.printf("  %-10s / raw: median %.3f (quartiles %.3f .. %.3f) => overhead %.1f%%%n",
-                        modes[m + 1], v[rounds / 2], v[rounds / 4], v[3 * rounds / 4], (1 / v[rounds / 2] - 1) * 100);
+                System.out.printf("  %-26s median %.3f (quartiles %.3f .. %.3f) => overhead %.1f%%%n",
+                        labels[m], v[rounds / 2], v[rounds / 4], v[3 * rounds / 4], (1 / v[rounds / 2] - 1) * 100);
             }
         } finally {
             for (EngineReadBenchmark c : cases) {

@@ -76,6 +76,41 @@ class RemapVolumeTest {
     }
 
     @Test
+    void aDenselyRemappedRegionReadsBackThroughRestartWithTheProductionTable() throws IOException {
+        Path f = dir.resolve("dense.img");
+        OpenOptions production = OpenOptions.defaults(org.remaptarget.remap.table.IncrementalRemapTable::new);
+        RemapVolume.format(f, FormatOptions.of(512, 3 * 4096, 2048), production).close();
+        try (RemapVolume v = RemapVolume.open(f, production.withFaultInjection(true))) {
+            v.device().write(4096, data(512, 4096, 5), false);
+            // every other block of the second region fails: 2048 remaps make it dense (an array in the table)
+            for (long lba = 4096; lba < 8192; lba += 2) {
+                v.faults().addRule(FaultRule.of(FaultOp.WRITE, v.backingLbaOfData(lba), 1,
+                        new FaultOutcome.IoError()));
+            }
+            v.device().write(4096, data(512, 4096, 6), false);
+            assertEquals(2048, v.remaps().size());
+            ByteBuffer got = ByteBuffer.allocate(4096 * 512);
+            v.device().read(4096, got);
+            assertEquals(data(512, 4096, 6), got.flip());
+        }
+        try (RemapVolume v = RemapVolume.open(f, production)) {
+            assertEquals(2048, v.remaps().size());
+            assertEquals(2048, v.metadata().state().table().size());
+            assertEquals(1, ((org.remaptarget.remap.table.DenseRegionTable) v.metadata().state().table())
+                    .denseRegions(), "the recovered region is held as an array");
+            for (int i = 0; i < 4096; i += 7) { // single-block reads take the one-lookup path
+                ByteBuffer one = ByteBuffer.allocate(512);
+                v.device().read(4096 + i, one);
+                assertEquals(data(512, 4096, 6).position(i * 512).limit((i + 1) * 512).slice(), one.flip(),
+                        "LBA " + (4096 + i));
+            }
+            ByteBuffer got = ByteBuffer.allocate(4096 * 512);
+            v.device().read(4096, got);
+            assertEquals(data(512, 4096, 6), got.flip());
+        }
+    }
+
+    @Test
     void stackIsEngineOverRegionsOverFaultInjectorOverTheBackingDevice() throws IOException {
         org.remaptarget.remap.device.MemoryBlockDevice mem = Volumes.formatted(FormatOptions.of(512, 100, 8));
         RemapVolume v = RemapVolume.open(mem, Volumes.opts());
