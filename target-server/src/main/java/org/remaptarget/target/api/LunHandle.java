@@ -27,10 +27,12 @@ import org.remaptarget.remap.stats.Health;
 import org.remaptarget.target.config.ConfigException;
 import org.remaptarget.target.config.LunConfig;
 import org.remaptarget.target.config.TargetConfig;
+import org.remaptarget.target.lun.FileImageStore;
 import org.remaptarget.target.lun.LogicalUnit;
 import org.remaptarget.target.lun.LunSettings;
-import org.remaptarget.target.scsi.pr.FilePrStore;
-import org.remaptarget.target.scsi.pr.MemoryPrStore;
+import org.remaptarget.target.lun.MemoryImageStore;
+import org.remaptarget.target.lun.SanitizeState;
+import org.remaptarget.target.scsi.sbc.SbcCommands;
 import org.remaptarget.remap.device.MemoryBlockDevice;
 
 /**
@@ -40,6 +42,8 @@ import org.remaptarget.remap.device.MemoryBlockDevice;
  */
 public final class LunHandle {
     private static final Logger LOG = LogManager.getLogger(LunHandle.class);
+    /** How long closing waits for a running SANITIZE to stop at its next step. */
+    private static final long SANITIZE_STOP_MS = 10_000;
 
     private final String targetIqn;
     private final LunConfig config;
@@ -94,9 +98,14 @@ public final class LunHandle {
             LunSettings settings = new LunSettings(d.lun(), lc.serial() != null ? lc.serial() : d.serial(),
                     d.naaId(), d.vendor(), d.product(), d.revision(), lc.readOnly(), d.writeCacheEnabled(),
                     d.maxTransferBlocks(), d.optimalTransferBlocks(), d.maxWriteSameBlocks(), lc.thin(), lc.removable());
+            SanitizeState sanitize = lc.path() == null ? new SanitizeState()
+                    : new SanitizeState(new FileImageStore(statePath(target, lc, ".sanitize")),
+                            statePath(target, lc, ".sanitize").toString());
             LogicalUnit lu = new LogicalUnit(settings,
                     new DeviceBackend(device, volume == null ? BackendHealth.NONE : new VolumeHealth(volume)),
-                    lc.path() == null ? new MemoryPrStore() : new FilePrStore(prStatePath(target, lc)));
+                    lc.path() == null ? new MemoryImageStore() : new FileImageStore(statePath(target, lc, ".pr")),
+                    sanitize);
+            SbcCommands.resumeInterruptedSanitize(lu);
             return new LunHandle(target.iqn(), lc, volume, device, lu);
         } catch (IOException | RuntimeException e) {
             if (volume != null) {
@@ -189,12 +198,16 @@ public final class LunHandle {
      * Where persistent reservations with APTPL are kept: beside a backing file ({@code PATH.pr}); for a block
      * device, under {@code ./data}.
      */
-    static java.nio.file.Path prStatePath(TargetConfig target, LunConfig lc) {
+    /**
+     * Where a file-backed LUN keeps a piece of its SCSI state ({@code suffix} ".pr": APTPL reservations,
+     * ".sanitize": an unfinished SANITIZE): beside its backing file, or under {@code data/} for a block device.
+     */
+    static java.nio.file.Path statePath(TargetConfig target, LunConfig lc, String suffix) {
         if (!Files.exists(lc.path()) || Files.isRegularFile(lc.path())) {
-            return lc.path().resolveSibling(lc.path().getFileName() + ".pr");
+            return lc.path().resolveSibling(lc.path().getFileName() + suffix);
         }
         String safe = (target.iqn() + "-lun" + lc.lun()).replaceAll("[^A-Za-z0-9._-]", "_");
-        return java.nio.file.Path.of("data", safe + ".pr");
+        return java.nio.file.Path.of("data", safe + suffix);
     }
 
     /** Benchmarks only: remaps {@code n} evenly spread blocks (their data is copied to spares). */
@@ -310,6 +323,15 @@ public final class LunHandle {
             if (scrubber != null) {
                 scrubber.stop();
             }
+        }
+        try {
+            // a running SANITIZE stops at its next step and stays recorded: it runs again at the next start
+            if (!logicalUnit.sanitize().close(SANITIZE_STOP_MS)) {
+                LOG.warn("LUN {} of {}: SANITIZE still running after {} ms; closing under it", config.lun(),
+                        targetIqn, SANITIZE_STOP_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         try {
             if (volume != null) {

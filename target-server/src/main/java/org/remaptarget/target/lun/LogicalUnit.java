@@ -10,9 +10,7 @@ import org.remaptarget.target.backend.BlockBackend;
 import org.remaptarget.target.scsi.Nexus;
 import org.remaptarget.target.scsi.SenseReason;
 import org.remaptarget.target.scsi.TaskSet;
-import org.remaptarget.target.scsi.pr.MemoryPrStore;
 import org.remaptarget.target.scsi.pr.PersistentReservations;
-import org.remaptarget.target.scsi.pr.PrStore;
 import org.remaptarget.target.lun.UnitAttentions.PortKey;
 
 /**
@@ -43,7 +41,7 @@ public final class LogicalUnit {
     private final AtomicReference<TaskSet> taskSet = new AtomicReference<>();
     private final Object errorRecoveryLock = new Object();
     private final RangeLocks rangeLocks = RangeLocks.defaults();
-    private final SanitizeState sanitize = new SanitizeState();
+    private final SanitizeState sanitize;
     private final CopyResults copyResults = new CopyResults();
     private final InformationalExceptions informationalExceptions = new InformationalExceptions();
     private final LatencyHistogram latency = new LatencyHistogram();
@@ -61,14 +59,23 @@ public final class LogicalUnit {
 
     /** A logical unit whose persistent reservations (APTPL) live only in memory. */
     public LogicalUnit(LunSettings settings, BlockBackend backend) {
-        this(settings, backend, new MemoryPrStore());
+        this(settings, backend, new MemoryImageStore());
     }
 
     /**
      * A logical unit whose APTPL persistent reservations are kept in {@code prStore} (loaded here: fails with
      * IllegalStateException or UncheckedIOException when the stored image is unreadable).
      */
-    public LogicalUnit(LunSettings settings, BlockBackend backend, PrStore prStore) {
+    public LogicalUnit(LunSettings settings, BlockBackend backend, ImageStore prStore) {
+        this(settings, backend, prStore, new SanitizeState());
+    }
+
+    /**
+     * A logical unit whose APTPL persistent reservations are kept in {@code prStore} and whose sanitize state is
+     * {@code sanitize} (one recorded in a store survives a restart; see {@link SanitizeState}).
+     */
+    public LogicalUnit(LunSettings settings, BlockBackend backend, ImageStore prStore, SanitizeState sanitize) {
+        this.sanitize = sanitize;
         this.persistentReservations = new PersistentReservations(prStore);
         this.settings = settings;
         this.backend = backend;

@@ -41,7 +41,13 @@ final class Harness {
     }
 
     Harness(LunSettings settings, Executor executor) {
-        device = new RecordingDevice(BS, BLOCKS);
+        this(settings, executor, new RecordingDevice(BS, BLOCKS), new org.remaptarget.target.lun.SanitizeState());
+    }
+
+    /** A logical unit over {@code device} with {@code sanitize} as its sanitize state: a restart reuses both. */
+    Harness(LunSettings settings, Executor executor, RecordingDevice device,
+            org.remaptarget.target.lun.SanitizeState sanitize) {
+        this.device = device;
         lu = new LogicalUnit(settings, new DeviceBackend(device, new org.remaptarget.target.backend.BackendHealth() {
             @Override
             public boolean failurePredicted() {
@@ -52,7 +58,7 @@ final class Harness {
             public long[] grownDefects() {
                 return grownDefects;
             }
-        }));
+        }), new org.remaptarget.target.lun.MemoryImageStore(), sanitize);
         List<LogicalUnit> luns = new ArrayList<>();
         luns.add(lu);
         core = new TargetCore(IQN, luns, executor);

@@ -10,18 +10,25 @@ import static org.remaptarget.target.scsi.Harness.data;
 import static org.remaptarget.target.scsi.Harness.pattern;
 import static org.remaptarget.target.scsi.Harness.rw10;
 
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.remaptarget.target.lun.LunSettings;
+import org.remaptarget.target.lun.SanitizeOperation;
 
 /** SANITIZE service actions, their parameter checks, and what other commands see during and after. */
 class SanitizeTest {
     private final Harness h = new Harness(LunSettings.defaults(Harness.IQN, 0).withThin(true));
 
-    private static byte[] sanitize(int flagsAndSa, int len) {
+    /** Puts the LU in IN_PROGRESS as an IMMED sanitize leaves it while its background job runs. */
+    private static void beginErase(Harness h) throws IOException {
+        assertTrue(h.lu.sanitize().begin(SanitizeOperation.erase(SanitizeOperation.BLOCK_ERASE)));
+    }
+
+    static byte[] sanitize(int flagsAndSa, int len) {
         return cdb(0x48, flagsAndSa, 0, 0, 0, 0, 0, len >>> 8, len & 0xff, 0);
     }
 
-    private static byte[] overwriteParams(int count, byte... pattern) {
+    static byte[] overwriteParams(int count, byte... pattern) {
         byte[] d = new byte[4 + pattern.length];
         d[0] = (byte) count;
         d[3] = (byte) pattern.length;
@@ -86,8 +93,8 @@ class SanitizeTest {
     }
 
     @Test
-    void commandsDuringASanitizeAreNotReadySanitizeInProgressExceptInquiry() {
-        h.lu.sanitize().begin(); // as an IMMED sanitize leaves it while its background job runs
+    void commandsDuringASanitizeAreNotReadySanitizeInProgressExceptInquiry() throws IOException {
+        beginErase(h); // as an IMMED sanitize leaves it while its background job runs
         assertSense(h.run(cdb(0x00, 0, 0, 0, 0, 0)), SenseReason.NOT_READY_SANITIZE_IN_PROGRESS);
         assertSense(h.run(rw10(0x28, 0, 0, 1)), SenseReason.NOT_READY_SANITIZE_IN_PROGRESS);
         assertGood(h.run(cdb(0x12, 0, 0, 0, 96, 0)));
@@ -96,8 +103,8 @@ class SanitizeTest {
     }
 
     @Test
-    void notReadyDuringSanitizeCarriesItsProgressAndRequestSenseReportsIt() {
-        h.lu.sanitize().begin();
+    void notReadyDuringSanitizeCarriesItsProgressAndRequestSenseReportsIt() throws IOException {
+        beginErase(h);
         h.lu.sanitize().setProgress(1, 4);
         ScsiResult r = h.run(cdb(0x00, 0, 0, 0, 0, 0));
         assertSense(r, SenseReason.NOT_READY_SANITIZE_IN_PROGRESS);
@@ -110,8 +117,8 @@ class SanitizeTest {
     }
 
     @Test
-    void afterAFailedSanitizeReadsFailUntilExitFailureMode() {
-        h.lu.sanitize().begin();
+    void afterAFailedSanitizeReadsFailUntilExitFailureMode() throws IOException {
+        beginErase(h);
         h.lu.sanitize().end(false);
         assertSense(h.run(rw10(0x28, 0, 0, 1)), SenseReason.SANITIZE_COMMAND_FAILED);
         assertGood(h.run(sanitize(0x1F, 0)));

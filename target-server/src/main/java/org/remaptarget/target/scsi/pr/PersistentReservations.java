@@ -1,5 +1,6 @@
 package org.remaptarget.target.scsi.pr;
 
+import org.remaptarget.target.lun.ImageStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
@@ -13,7 +14,7 @@ import org.remaptarget.target.scsi.SenseReason;
 
 /**
  * The persistent reservation state of one logical unit: the current {@link PrState} snapshot, its persistence
- * through a {@link PrStore} when APTPL is active, and the reservation-conflict screening every command goes through.
+ * through a {@link ImageStore} when APTPL is active, and the reservation-conflict screening every command goes through.
  *
  * <p>Invariants: {@link #state()} is always a complete snapshot; a transition becomes visible only after its image
  * is durable (when APTPL is or was active), so a reported GOOD is never lost across a restart. A store that cannot
@@ -34,17 +35,17 @@ public final class PersistentReservations {
         PrTransition apply(PrState current) throws ScsiFailure;
     }
 
-    private final PrStore store;
+    private final ImageStore store;
     private final int maxRegistrations;
     private volatile PrState state;
     private long sequence;
 
     /** Loads the state from {@code store}; fails with a clear message when the stored image is unreadable. */
-    public PersistentReservations(PrStore store) {
+    public PersistentReservations(ImageStore store) {
         this(store, DEFAULT_MAX_REGISTRATIONS);
     }
 
-    public PersistentReservations(PrStore store, int maxRegistrations) {
+    public PersistentReservations(ImageStore store, int maxRegistrations) {
         this.store = Objects.requireNonNull(store);
         if (maxRegistrations < 1) {
             throw new IllegalArgumentException("maxRegistrations must be positive");

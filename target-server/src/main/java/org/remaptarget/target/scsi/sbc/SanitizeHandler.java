@@ -1,11 +1,13 @@
 package org.remaptarget.target.scsi.sbc;
 
+import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.remaptarget.target.lun.LogicalUnit;
 import org.remaptarget.target.lun.RangeLocks;
+import org.remaptarget.target.lun.SanitizeOperation;
 import org.remaptarget.target.lun.SanitizeState;
 import org.remaptarget.target.scsi.Command;
 import org.remaptarget.target.scsi.ScsiFailure;
@@ -30,9 +32,9 @@ import org.remaptarget.target.scsi.SenseReason;
 final class SanitizeHandler {
     private static final Logger LOG = LogManager.getLogger(SanitizeHandler.class);
 
-    static final int OVERWRITE = 0x01;
-    static final int BLOCK_ERASE = 0x02;
-    static final int CRYPTO_ERASE = 0x03;
+    static final int OVERWRITE = SanitizeOperation.OVERWRITE;
+    static final int BLOCK_ERASE = SanitizeOperation.BLOCK_ERASE;
+    static final int CRYPTO_ERASE = SanitizeOperation.CRYPTO_ERASE;
     static final int EXIT_FAILURE_MODE = 0x1F;
 
     /** How often a command waiting for its sanitize operation checks whether it was aborted. */
@@ -88,27 +90,26 @@ final class SanitizeHandler {
         }
         c.requireWritable();
         SanitizeState state = lu.sanitize();
-        if (sa == EXIT_FAILURE_MODE) {
-            if (state.inProgress()) {
+        SanitizeOperation op;
+        try {
+            if (sa == EXIT_FAILURE_MODE) {
+                if (state.inProgress()) {
+                    throw ScsiFailure.of(SenseReason.NOT_READY_SANITIZE_IN_PROGRESS);
+                }
+                state.exitFailureMode();
+                return ScsiResult.good();
+            }
+            op = sa == OVERWRITE ? new SanitizeOperation(sa, pattern, passes, invert)
+                    : SanitizeOperation.erase(sa);
+            if (!state.begin(op)) {
                 throw ScsiFailure.of(SenseReason.NOT_READY_SANITIZE_IN_PROGRESS);
             }
-            state.exitFailureMode();
-            return ScsiResult.good();
+        } catch (IOException e) {
+            // the operation could not be recorded, so it must not start (a restart could not finish it)
+            LOG.error("{}: SANITIZE refused: its record could not be written: {}", lu, e.getMessage());
+            throw ScsiFailure.of(SenseReason.INTERNAL_TARGET_FAILURE);
         }
-        if (!state.begin()) {
-            throw ScsiFailure.of(SenseReason.NOT_READY_SANITIZE_IN_PROGRESS);
-        }
-        CountDownLatch finished = new CountDownLatch(1);
-        Runnable job = operation(lu, sa, pattern, passes, invert);
-        Thread worker = new Thread(() -> {
-            try {
-                job.run();
-            } finally {
-                finished.countDown();
-            }
-        }, "sanitize-lun" + lu.lun());
-        worker.setDaemon(true);
-        worker.start();
+        CountDownLatch finished = start(lu, op);
         if (immed) {
             return ScsiResult.good();
         }
@@ -130,31 +131,57 @@ final class SanitizeHandler {
         return ScsiResult.goodTransferred(len);
     }
 
-    /** The erase itself; ends the sanitize state as it finishes, successfully or not. Never throws. */
-    private static Runnable operation(LogicalUnit lu, int sa, byte[] pattern, int passes, boolean invert) {
-        return () -> {
-            boolean ok = false;
-            long cap = lu.blockCount();
-            try (RangeLocks.Held h = lu.rangeLocks().lock(0, cap)) {
-                if (sa == OVERWRITE) {
-                    overwrite(lu, pattern, passes, invert);
-                } else {
-                    lu.backend().writeZeros(0, cap);
-                }
-                lu.backend().flush();
-                ok = true;
-                LOG.info("{}: SANITIZE {} done", lu, sa == OVERWRITE ? "OVERWRITE" : sa == BLOCK_ERASE
-                        ? "BLOCK ERASE" : "CRYPTO ERASE");
-            } catch (ScsiFailure f) {
-                LOG.warn("{}: SANITIZE failed: {}", lu, f.getMessage());
-            } catch (RuntimeException e) {
-                LOG.warn("{}: SANITIZE failed", lu, e);
-            } finally {
-                lu.sanitize().end(ok);
-            }
-        };
+    /**
+     * Runs again, from the start, a sanitize operation that a restart interrupted (the LU came up IN_PROGRESS
+     * over its record); does nothing when there is none. Called once when a logical unit is opened.
+     */
+    static void resumeInterrupted(LogicalUnit lu) {
+        lu.sanitize().interrupted().ifPresent(op -> {
+            LOG.warn("{}: resuming the SANITIZE ({}) a restart interrupted", lu, op.describe());
+            start(lu, op);
+        });
     }
 
+    /** Starts the operation's own thread; the latch opens when it has ended (the state already says how). */
+    private static CountDownLatch start(LogicalUnit lu, SanitizeOperation op) {
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread worker = new Thread(() -> {
+            try {
+                run(lu, op);
+            } finally {
+                finished.countDown();
+            }
+        }, "sanitize-lun" + lu.lun());
+        worker.setDaemon(true);
+        worker.start();
+        return finished;
+    }
+
+    /** The erase itself; ends the sanitize state as it finishes, successfully or not. Never throws. */
+    private static void run(LogicalUnit lu, SanitizeOperation op) {
+        boolean ok = false;
+        long cap = lu.blockCount();
+        try (RangeLocks.Held h = lu.rangeLocks().lock(0, cap)) {
+            if (op.serviceAction() == OVERWRITE) {
+                overwrite(lu, op.pattern(), op.passes(), op.invert());
+            } else {
+                lu.backend().writeZeros(0, cap);
+            }
+            if (!lu.sanitize().closing()) {
+                lu.backend().flush();
+                ok = true;
+                LOG.info("{}: SANITIZE {} done", lu, op.describe());
+            }
+        } catch (ScsiFailure f) {
+            LOG.warn("{}: SANITIZE failed: {}", lu, f.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("{}: SANITIZE failed", lu, e);
+        } finally {
+            lu.sanitize().end(ok);
+        }
+    }
+
+    /** Writes every pass; returns early (the operation unfinished) when the LU closes. */
     private static void overwrite(LogicalUnit lu, byte[] pattern, int passes, boolean invert) throws ScsiFailure {
         long cap = lu.blockCount();
         long total = cap * passes;
@@ -167,6 +194,9 @@ final class SanitizeHandler {
             boolean inv = invert && ((passes - 1 - pass) % 2 == 1);
             byte[] p = inv ? inverted : pattern;
             for (long at = 0; at < cap; at += STEP_BLOCKS) {
+                if (lu.sanitize().closing()) {
+                    return;
+                }
                 long n = Math.min(STEP_BLOCKS, cap - at);
                 lu.backend().writeSame(at, n, p, 0, false);
                 lu.sanitize().setProgress((long) pass * cap + at + n, total);

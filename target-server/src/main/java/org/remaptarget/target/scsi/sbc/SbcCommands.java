@@ -7,6 +7,7 @@ import static org.remaptarget.target.scsi.CommandSpec.WRITES;
 import static org.remaptarget.target.scsi.CommandSpec.usage;
 
 import java.util.List;
+import org.remaptarget.target.lun.LogicalUnit;
 import org.remaptarget.target.scsi.CommandSpec;
 
 /**
@@ -84,6 +85,14 @@ public final class SbcCommands {
     private static CommandSpec spec(int op, String name, byte[] usage, int flags,
                                     org.remaptarget.target.scsi.CommandHandler h) {
         return new CommandSpec(op, -1, name, usage, flags, IO_TIMEOUT, h);
+    }
+
+    /**
+     * Runs again, from the start, a SANITIZE that a restart interrupted on {@code lu} (its sanitize state came up
+     * IN_PROGRESS over a record of the operation); does nothing otherwise. Call once when the LU is opened.
+     */
+    public static void resumeInterruptedSanitize(LogicalUnit lu) {
+        SanitizeHandler.resumeInterrupted(lu);
     }
 
     private static CommandSpec sanitize(int sa, String name) {

@@ -1,5 +1,8 @@
 package org.remaptarget.target.scsi.pr;
 
+import org.remaptarget.target.lun.MemoryImageStore;
+import org.remaptarget.target.lun.FileImageStore;
+import org.remaptarget.target.lun.ImageStore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,7 +30,7 @@ class AptplTest {
     Path dir;
 
     private PrHarness onFile() {
-        return new PrHarness(new FilePrStore(dir.resolve("lun0.pr")));
+        return new PrHarness(new FileImageStore(dir.resolve("lun0.pr")));
     }
 
     @Test
@@ -111,7 +114,7 @@ class AptplTest {
 
     @Test
     void aStoreThatCannotSaveFailsTheCommandAndKeepsTheOldState() {
-        PrStore broken = new PrStore() {
+        ImageStore broken = new ImageStore() {
             @Override
             public byte[] load() {
                 return null;
@@ -130,7 +133,7 @@ class AptplTest {
 
     @Test
     void everyChangeUnderAptplIsSavedBeforeItIsReported() {
-        MemoryPrStore store = new MemoryPrStore();
+        MemoryImageStore store = new MemoryImageStore();
         PrHarness h = new PrHarness(store);
         h.registerIgnore(h.a, 0xA1);
         assertEquals(0, store.saves());

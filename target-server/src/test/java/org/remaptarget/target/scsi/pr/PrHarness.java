@@ -1,5 +1,7 @@
 package org.remaptarget.target.scsi.pr;
 
+import org.remaptarget.target.lun.MemoryImageStore;
+import org.remaptarget.target.lun.ImageStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -29,20 +31,20 @@ final class PrHarness {
     final Nexus b = new Nexus("iqn.1994-05.com.example:b", 0x23d000000002L, IQN, 1, 2);
     final Nexus c = new Nexus("iqn.1994-05.com.example:c", 0x23d000000003L, IQN, 1, 3);
     final MemoryBlockDevice device = new MemoryBlockDevice(BS, 1024);
-    final PrStore store;
+    final ImageStore store;
     final LogicalUnit lu;
     final TargetCore core;
     private long tags;
 
     PrHarness() {
-        this(new MemoryPrStore());
+        this(new MemoryImageStore());
     }
 
-    PrHarness(PrStore store) {
+    PrHarness(ImageStore store) {
         this(store, Runnable::run);
     }
 
-    PrHarness(PrStore store, java.util.concurrent.Executor executor) {
+    PrHarness(ImageStore store, java.util.concurrent.Executor executor) {
         this.store = store;
         lu = new LogicalUnit(LunSettings.defaults(IQN, 0), new DeviceBackend(device), store);
         List<LogicalUnit> luns = new ArrayList<>();

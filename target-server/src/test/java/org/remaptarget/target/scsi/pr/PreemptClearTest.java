@@ -1,5 +1,6 @@
 package org.remaptarget.target.scsi.pr;
 
+import org.remaptarget.target.lun.MemoryImageStore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -147,7 +148,7 @@ class PreemptClearTest {
     @Test
     void preemptAndAbortAbortsTheWaitingTasksOfThePreemptedNexusOnly() {
         List<Runnable> queue = new ArrayList<>();
-        PrHarness q = new PrHarness(new MemoryPrStore(), queue::add);
+        PrHarness q = new PrHarness(new MemoryImageStore(), queue::add);
         byte[] tur = new byte[6];
         AtomicReference<ScsiResult> setup;
         for (long[] reg : new long[][] {{0, 0xA1}, {1, 0xB1}, {2, 0xC1}}) {

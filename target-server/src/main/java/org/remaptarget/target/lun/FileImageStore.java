@@ -1,4 +1,4 @@
-package org.remaptarget.target.scsi.pr;
+package org.remaptarget.target.lun;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,19 +12,20 @@ import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
- * A {@link PrStore} in one small file. A save writes {@code <file>.tmp}, forces it to disk, renames it over the
+ * An {@link ImageStore} in one small file. A save writes {@code <file>.tmp}, forces it to disk, renames it over the
  * file atomically and forces the directory, so a crash leaves the old image or the new one. The image itself
- * carries its own magic and CRC ({@link PrImage}); this class only moves bytes. Saves are serialised by this
+ * carries its own magic and CRC (the persistent reservation image, the sanitize record); this class only moves
+ * bytes. Saves are serialised by this
  * object's monitor.
  */
-public final class FilePrStore implements PrStore {
+public final class FileImageStore implements ImageStore {
     /** Images larger than this are refused on load (a registration list is a few KiB at most). */
     public static final int MAX_IMAGE_BYTES = 4 << 20;
 
     private final Path file;
     private final Path temp;
 
-    public FilePrStore(Path file) {
+    public FileImageStore(Path file) {
         this.file = Objects.requireNonNull(file).toAbsolutePath();
         this.temp = this.file.resolveSibling(this.file.getFileName() + ".tmp");
     }
@@ -38,7 +39,7 @@ public final class FilePrStore implements PrStore {
         try {
             long size = Files.size(file);
             if (size > MAX_IMAGE_BYTES) {
-                throw new IOException(file + ": " + size + " bytes is too large for a persistent reservation image");
+                throw new IOException(file + ": " + size + " bytes is too large for a logical unit state image");
             }
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {

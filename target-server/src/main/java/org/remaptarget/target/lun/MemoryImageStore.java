@@ -1,10 +1,10 @@
-package org.remaptarget.target.scsi.pr;
+package org.remaptarget.target.lun;
 
 /**
- * A {@link PrStore} in memory: survives a "restart" (a new logical unit over the same store object) but not the
+ * A {@link ImageStore} in memory: survives a "restart" (a new logical unit over the same store object) but not the
  * process. The default for logical units built without a store, and the test double. Thread-safe.
  */
-public final class MemoryPrStore implements PrStore {
+public final class MemoryImageStore implements ImageStore {
     private byte[] image;
     private int saves;
 
