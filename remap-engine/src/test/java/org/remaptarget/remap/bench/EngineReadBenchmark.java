@@ -35,7 +35,9 @@ import org.remaptarget.remap.table.RemapTable;
  * every lookup goes to a table of 10^6 entries. Two raw baselines: {@code raw} reads the working set's LBAs in the
  * data area; {@code raw-1M-spares} reads, with the same 10^6 remaps in place, the blocks that hold each LBA's data
  * (the spare for a remapped LBA), so engine-1M against it is the engine's own cost and raw-1M-spares against raw is
- * the cost of the data lying in two areas of the file. Every case replays the same precomputed LBA sequence.
+ * the cost of the data lying in two areas of the file. Every case replays the same precomputed LBA sequence. The
+ * "-1TiB" pair repeats the comparison on a 1 TiB sparse data area with the 10^6 remapped LBAs spread uniformly over
+ * it (0.4% of the blocks, as a large disk with many grown defects has), reading the same 256 MiB working set.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -44,12 +46,17 @@ import org.remaptarget.remap.table.RemapTable;
 public class EngineReadBenchmark {
     private static final int BS = 4096;
     private static final long DATA_BLOCKS = 1L << 21;
+    /** The 1 TiB geometry's data area: 10^6 remaps are 0.4% of its blocks, as on a large disk with many defects. */
+    private static final long LARGE_DATA_BLOCKS = 1L << 28;
     private static final long SPARE_BLOCKS = 1_100_000;
     private static final int WORKING_SET = 1 << 16;
     private static final int REMAPS = 1_000_000;
 
-    /** raw: FileBlockDevice; engine: no remaps; engine-1M: 10^6 remaps; raw-1M-spares: see the class note. */
-    @Param({"raw", "engine", "engine-1M", "raw-1M-spares"})
+    /**
+     * raw: FileBlockDevice; engine: no remaps; engine-1M: 10^6 remaps; raw-1M-spares: see the class note; the
+     * "-1TiB" cases: the same over a 1 TiB data area with the 10^6 remaps spread over all of it.
+     */
+    @Param({"raw", "engine", "engine-1M", "raw-1M-spares", "raw-1TiB", "engine-1M-1TiB"})
     public String mode;
 
     /**
@@ -74,7 +81,9 @@ public class EngineReadBenchmark {
         dir = Files.createTempDirectory("remap-bench");
         Path file = dir.resolve("lun.img");
         OpenOptions o = OpenOptions.defaults(tables()).withName("bench");
-        volume = RemapVolume.format(file, FormatOptions.of(BS, DATA_BLOCKS, SPARE_BLOCKS), o);
+        boolean large = mode.endsWith("-1TiB");
+        long dataBlocks = large ? LARGE_DATA_BLOCKS : DATA_BLOCKS;
+        volume = RemapVolume.format(file, FormatOptions.of(BS, dataBlocks, SPARE_BLOCKS), o);
         ByteBuffer chunk = ByteBuffer.allocate(256 * BS);
         for (long lba = 0; lba < WORKING_SET; lba += 256) {
             new SplittableRandom(lba).nextBytes(chunk.array());
@@ -82,6 +91,17 @@ public class EngineReadBenchmark {
             volume.device().write(lba, chunk, false);
         }
         boolean remapped = mode.equals("engine-1M") || mode.equals("raw-1M-spares");
+        if (mode.equals("engine-1M-1TiB")) {
+            RemapState st = volume.metadata().state();
+            SplittableRandom r = new SplittableRandom(42);
+            for (long spare = 0; spare < REMAPS; ) {
+                long lba = r.nextLong(dataBlocks); // uniform over the whole data area
+                if (st.spareOf(lba) == -1) {
+                    st.apply(JournalRecord.map(lba, spare++, 0), true);
+                }
+            }
+            rewriteRemapped(st);
+        }
         if (remapped) {
             RemapState st = volume.metadata().state();
             SplittableRandom r = new SplittableRandom(42);
@@ -97,15 +117,7 @@ public class EngineReadBenchmark {
                     spare++;
                 }
             }
-            ByteBuffer one = ByteBuffer.allocate(BS);
-            for (long lba = 0; lba < WORKING_SET; lba++) {
-                long s = st.spareOf(lba);
-                if (s >= 0) {
-                    new SplittableRandom(~lba).nextBytes(one.array());
-                    one.clear();
-                    volume.device().write(lba, one, false); // lands on the spare
-                }
-            }
+            rewriteRemapped(st);
         }
         volume.device().flush();
         sequence = new long[SEQUENCE];
@@ -124,6 +136,18 @@ public class EngineReadBenchmark {
             target = raw;
         } else {
             target = volume.device();
+        }
+    }
+
+    /** Writes the working set's remapped blocks again: the data lands on their spares. */
+    private void rewriteRemapped(RemapState st) throws IOException {
+        ByteBuffer one = ByteBuffer.allocate(BS);
+        for (long lba = 0; lba < WORKING_SET; lba++) {
+            if (st.spareOf(lba) >= 0) {
+                new SplittableRandom(~lba).nextBytes(one.array());
+                one.clear();
+                volume.device().write(lba, one, false); // lands on the spare
+            }
         }
     }
 

@@ -18,7 +18,7 @@ public final class InterleavedReadOverhead {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         long sliceNanos = (args.length > 1 ? Long.parseLong(args[1]) : 150) * 1_000_000L;
         String table = args.length > 2 ? args[2] : "placeholder";
-        String[] modes = {"raw", "engine", "engine-1M", "raw-1M-spares"};
+        String[] modes = {"raw", "engine", "engine-1M", "raw-1M-spares", "raw-1TiB", "engine-1M-1TiB"};
         EngineReadBenchmark[] cases = new EngineReadBenchmark[modes.length];
         for (int i = 0; i < modes.length; i++) {
             cases[i] = new EngineReadBenchmark();
@@ -42,7 +42,7 @@ public final class InterleavedReadOverhead {
                     sums[i] += opsPerSec[i];
                 }
                 ratios.add(new double[] {opsPerSec[1] / opsPerSec[0], opsPerSec[2] / opsPerSec[0],
-                    opsPerSec[2] / opsPerSec[3], opsPerSec[3] / opsPerSec[0]});
+                    opsPerSec[2] / opsPerSec[3], opsPerSec[3] / opsPerSec[0], opsPerSec[5] / opsPerSec[4]});
             }
             System.out.printf("interleaved 4 KiB random reads, %d rounds of %d ms slices, table=%s%n", rounds,
                     sliceNanos / 1_000_000, table);
@@ -50,7 +50,7 @@ public final class InterleavedReadOverhead {
                 System.out.printf("  %-10s mean %,12.0f ops/s%n", modes[i], sums[i] / rounds);
             }
             String[] labels = {"engine / raw", "engine-1M / raw", "engine-1M / raw-1M-spares",
-                "raw-1M-spares / raw"};
+                "raw-1M-spares / raw", "engine-1M-1TiB / raw-1TiB"};
             for (int m = 0; m < labels.length; m++) {
                 double[] v = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
