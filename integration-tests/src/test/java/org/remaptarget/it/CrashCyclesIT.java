@@ -62,18 +62,7 @@ class CrashCyclesIT {
         Tools.require("qemu-io", "stdbuf", "kill");
         int port = ServerProcess.freePort();
         Path lun = dir.resolve("lun0.img");
-        Path config = dir.resolve("remap-target.yaml");
-        Files.writeString(config, String.join("\n",
-                "portals:",
-                "  - 127.0.0.1:" + port,
-                "targets:",
-                "  - iqn: " + IQN,
-                "    luns:",
-                "      - lun: 0",
-                "        path: lun0.img",
-                "        size: 32MiB",
-                "        spare: 4MiB",
-                ""));
+        Path config = ServerProcess.oneLunConfig(dir, port, IQN, "32MiB", "4MiB");
         // general logging at WARN: conf/log4j2.xml must still log the storage events at INFO
         server = new ServerProcess(config, dir, ServerProcess.freePort()).withLogLevel("warn");
         String url = "iscsi://127.0.0.1:" + port + "/" + IQN + "/0";

@@ -73,18 +73,7 @@ class SanitizeRestartIT {
     @Test
     void anOverwriteInterruptedBySigkillRunsAgainAfterRestartAndNothingReadsTheMediumBetween() throws Exception {
         int port = ServerProcess.freePort();
-        Path config = dir.resolve("remap-target.yaml");
-        Files.writeString(config, String.join("\n",
-                "portals:",
-                "  - 127.0.0.1:" + port,
-                "targets:",
-                "  - iqn: " + IQN,
-                "    luns:",
-                "      - lun: 0",
-                "        path: lun0.img",
-                "        size: 512MiB",
-                "        spare: 8MiB",
-                ""));
+        Path config = ServerProcess.oneLunConfig(dir, port, IQN, "512MiB", "8MiB");
         server = new ServerProcess(config, dir, ServerProcess.freePort()).withLogLevel("warn");
         server.start();
         byte[] params = {4, 0, 0, 1, (byte) 0x6B}; // four passes of 0x6B: 2 GiB of writes, seconds of work

@@ -43,6 +43,26 @@ final class ServerProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Writes {@code dir/remap-target.yaml}: one portal on 127.0.0.1:{@code port}, target {@code iqn} with LUN 0 in
+     * {@code dir/lun0.img} of {@code size} with {@code spare} of spare area (sizes as the config takes them).
+     */
+    static Path oneLunConfig(Path dir, int port, String iqn, String size, String spare) throws IOException {
+        Path config = dir.resolve("remap-target.yaml");
+        Files.writeString(config, String.join("\n",
+                "portals:",
+                "  - 127.0.0.1:" + port,
+                "targets:",
+                "  - iqn: " + iqn,
+                "    luns:",
+                "      - lun: 0",
+                "        path: lun0.img",
+                "        size: " + size,
+                "        spare: " + spare,
+                ""));
+        return config;
+    }
+
     /** A TCP port on 127.0.0.1 that was free a moment ago. */
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

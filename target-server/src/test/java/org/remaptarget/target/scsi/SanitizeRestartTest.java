@@ -10,10 +10,10 @@ import static org.remaptarget.target.scsi.Harness.data;
 import static org.remaptarget.target.scsi.Harness.pattern;
 import static org.remaptarget.target.scsi.Harness.rw10;
 
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.remaptarget.target.lun.FailingImageStore;
 import org.remaptarget.target.lun.ImageStore;
 import org.remaptarget.target.lun.LunSettings;
 import org.remaptarget.target.lun.MemoryImageStore;
@@ -104,17 +104,7 @@ class SanitizeRestartTest {
 
     @Test
     void aSanitizeWhoseRecordCannotBeWrittenIsRefusedAndErasesNothing() throws Exception {
-        ImageStore broken = new ImageStore() {
-            @Override
-            public byte[] load() {
-                return null;
-            }
-
-            @Override
-            public void save(byte[] image) throws IOException {
-                throw new IOException("disk full");
-            }
-        };
+        ImageStore broken = new FailingImageStore();
         Harness h = new Harness(THIN, Runnable::run, device, new SanitizeState(broken, "broken.sanitize"));
         assertGood(h.run(rw10(0x2A, 0, 3, 1), pattern(512, 2)));
         assertSense(h.run(SanitizeTest.sanitize(0x02, 0)), SenseReason.INTERNAL_TARGET_FAILURE);

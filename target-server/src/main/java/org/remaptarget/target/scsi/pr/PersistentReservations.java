@@ -1,11 +1,11 @@
 package org.remaptarget.target.scsi.pr;
 
-import org.remaptarget.target.lun.ImageStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.remaptarget.target.lun.ImageStore;
 import org.remaptarget.target.scsi.Command;
 import org.remaptarget.target.scsi.Nexus;
 import org.remaptarget.target.scsi.ScsiFailure;

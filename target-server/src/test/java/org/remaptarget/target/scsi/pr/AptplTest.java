@@ -1,8 +1,5 @@
 package org.remaptarget.target.scsi.pr;
 
-import org.remaptarget.target.lun.MemoryImageStore;
-import org.remaptarget.target.lun.FileImageStore;
-import org.remaptarget.target.lun.ImageStore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +16,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.remaptarget.target.lun.FailingImageStore;
+import org.remaptarget.target.lun.FileImageStore;
+import org.remaptarget.target.lun.ImageStore;
+import org.remaptarget.target.lun.MemoryImageStore;
 import org.remaptarget.target.scsi.SenseReason;
 
 /** Activate persist through power loss: the state file, restarts, and store failures (SPC-4 §5.13.5). */
@@ -114,17 +115,7 @@ class AptplTest {
 
     @Test
     void aStoreThatCannotSaveFailsTheCommandAndKeepsTheOldState() {
-        ImageStore broken = new ImageStore() {
-            @Override
-            public byte[] load() {
-                return null;
-            }
-
-            @Override
-            public void save(byte[] image) throws IOException {
-                throw new IOException("disk full");
-            }
-        };
+        ImageStore broken = new FailingImageStore();
         PrHarness h = new PrHarness(broken);
         assertSense(h.prout(h.a, 6, 0, 0, 0xA1, APTPL), SenseReason.INTERNAL_TARGET_FAILURE);
         assertEquals(List.of(), h.keys(h.a));

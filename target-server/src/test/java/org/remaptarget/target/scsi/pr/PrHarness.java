@@ -1,7 +1,5 @@
 package org.remaptarget.target.scsi.pr;
 
-import org.remaptarget.target.lun.MemoryImageStore;
-import org.remaptarget.target.lun.ImageStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -10,8 +8,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.remaptarget.remap.device.MemoryBlockDevice;
 import org.remaptarget.target.backend.DeviceBackend;
+import org.remaptarget.target.lun.ImageStore;
 import org.remaptarget.target.lun.LogicalUnit;
 import org.remaptarget.target.lun.LunSettings;
+import org.remaptarget.target.lun.MemoryImageStore;
 import org.remaptarget.target.scsi.Nexus;
 import org.remaptarget.target.scsi.ScsiResult;
 import org.remaptarget.target.scsi.ScsiTask;

@@ -1,6 +1,5 @@
 package org.remaptarget.target.scsi.pr;
 
-import org.remaptarget.target.lun.MemoryImageStore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.remaptarget.target.lun.MemoryImageStore;
 import org.remaptarget.target.scsi.ScsiResult;
 import org.remaptarget.target.scsi.SenseReason;
 import org.remaptarget.target.scsi.TaskAttribute;
