@@ -55,10 +55,13 @@ final class CheckpointCodec {
         long retired = h.getLong(32);
         long pending = h.getLong(40);
         long entryBlocks = h.getLong(48);
-        long total = mappings + retired + pending;
+        long capacity = layout.checkpointCapacity();
         int per = layout.entriesPerBlock();
-        if (mappings < 0 || retired < 0 || pending < 0 || total > layout.checkpointCapacity()
-                || entryBlocks != (total + per - 1) / per) {
+        // each count is bounded before they are added, so the sum cannot wrap (found by CheckpointGuidedFuzzTest)
+        boolean countsInRange = mappings >= 0 && retired >= 0 && pending >= 0 && mappings <= capacity
+                && retired <= capacity && pending <= capacity;
+        long total = mappings + retired + pending;
+        if (!countsInRange || total > capacity || entryBlocks != (total + per - 1) / per) {
             throw new MetadataException(where + ": checkpoint header counts impossible");
         }
         long[] lbas = new long[(int) total];

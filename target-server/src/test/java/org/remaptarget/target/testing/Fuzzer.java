@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * A coverage-agnostic mutational fuzzer (Jazzer is not available offline): starts from a committed seed corpus
+ * A coverage-agnostic mutational fuzzer (kept beside the Jazzer {@code *GuidedFuzzTest}s as fast, deterministic
+ * regression tests): starts from a committed seed corpus
  * ({@code src/test/resources/fuzz/NAME/index} lists the seed files) and applies 1..8 random mutations per input
  * (bit flips, interesting bytes and 32-bit values, inserts, deletes, duplications, splices) drawn from a fixed
  * seed, so every run is reproducible. Each run is bounded in inputs and wall-clock time. A failing input is
