@@ -51,6 +51,7 @@ public final class RemappingBlockDevice implements BlockDevice {
     private volatile EngineOptions options;
     private final EngineCounters counters;
     private final Reallocator realloc;
+    private final RangeReader ranges;
     private final int bs;
     private final String name;
 
@@ -76,6 +77,8 @@ public final class RemappingBlockDevice implements BlockDevice {
         this.realloc = new Reallocator(spare, store, counters, listeners, health, name);
         this.bs = data.blockSize();
         this.name = name;
+        this.ranges = new RangeReader(this, data, spare, table, state.dataBlocks(),
+                Math.min(16, 2 * Runtime.getRuntime().availableProcessors()));
         realloc.updateHealth();
     }
 
@@ -132,37 +135,16 @@ public final class RemappingBlockDevice implements BlockDevice {
                 return r;
             }
         }
-        ByteBuffer buf = dst.slice();
-        ReadRecovery recovered = null;
-        int i = 0;
-        while (i < n) {
-            long s = table.get(lba + i);
-            if (s == RemapTable.NOT_MAPPED) {
-                int j = i + 1;
-                while (j < n && table.get(lba + j) == RemapTable.NOT_MAPPED) {
-                    j++;
-                }
-                recovered = ReadRecovery.max(recovered, readPrimary(lba + i, j - i, window(buf, i, j - i)));
-                i = j;
-            } else {
-                ByteBuffer one = window(buf, i, 1);
-                try {
-                    spare.read(s, one.duplicate());
-                } catch (IOException e) {
-                    recovered = ReadRecovery.max(recovered, readBlockWithRetries(spare, s, lba + i, one, 1, s));
-                }
-                i++;
-            }
-        }
+        ReadRecovery recovered = ranges.read(lba, n, dst.slice());
         dst.position(start + n * bs);
         return recovered;
     }
 
-    private ByteBuffer window(ByteBuffer buf, int block, int blocks) {
+    ByteBuffer window(ByteBuffer buf, int block, int blocks) {
         return buf.duplicate().position(block * bs).limit((block + blocks) * bs).slice();
     }
 
-    private ReadRecovery readPrimary(long lba, int n, ByteBuffer buf) throws IOException {
+    ReadRecovery readPrimary(long lba, int n, ByteBuffer buf) throws IOException {
         try {
             data.read(lba, buf.duplicate());
             return null;
@@ -197,7 +179,7 @@ public final class RemappingBlockDevice implements BlockDevice {
      * is reported (and, with automatic read reallocation on, moved to a spare); a first-attempt success returns
      * null.
      */
-    private ReadRecovery readBlockWithRetries(BlockDevice dev, long devLba, long lba, ByteBuffer one, int used,
+    ReadRecovery readBlockWithRetries(BlockDevice dev, long devLba, long lba, ByteBuffer one, int used,
                                               long mappedTo) throws IOException {
         EngineOptions o = options;
         int attempts = 1 + o.readRetries();
