@@ -20,10 +20,13 @@ import org.remaptarget.remap.table.RemapTable;
  * retries, medium errors and pending marks), and the failure is remembered in {@code noReadThrough}, one bit per
  * region of {@code 2^regionShift} blocks: the region of the block a medium error names, or every region of the
  * range when the error names none. Later reads touching a marked region split at once, so each failing primary
- * costs one failed read-through. <b>Spare gather</b>: the spares of adjacent remapped blocks (all of the range's, after a read-through) are
- * read in as few calls as possible: one read of the whole spare span when it is dense (span ≤ 2 × blocks, ≤
- * {@link #MAX_GATHER_BYTES}), else one read per run of consecutive spares; a gathered read that fails is redone
- * block by block with exactly the split path's error handling.
+ * costs one failed read-through.
+ *
+ * <p><b>Spare gather</b>: the spares of adjacent remapped blocks (all of the range's, after a read-through) are read
+ * in as few calls as possible: one read of the whole spare span when it is dense (span ≤ 2 × blocks, ≤
+ * {@link #MAX_GATHER_BYTES}), else one read per chunk of entries whose spares stay that dense (runs of consecutive
+ * spares), lone spares straight into their windows; a gathered read that fails is redone block by block with
+ * exactly the split path's error handling.
  *
  * <p>Invariants: the primary content of a block the lookup found remapped is never returned: on success its window
  * holds its spare data, and when a read that read through fails, the windows of the remapped blocks are zeroed
@@ -32,13 +35,16 @@ import org.remaptarget.remap.table.RemapTable;
  *
  * <p>Owns the failure regions ({@code noReadThrough}: one bit per region, at most {@link #MAX_REGIONS} bits, set
  * lock-free and never cleared while the device is open) and a small pool of per-request scratch space (taken and
- * returned with CAS; a request finding the pool empty makes its own). Holds no lock; requests run concurrently.
+ * returned with CAS; a request finding all {@link #POOL_SLOTS} taken makes its own; each keeps a gather buffer of at
+ * most {@link #MAX_GATHER_BYTES}, grown only as far as a request needed). Holds no lock; requests run concurrently.
  *
  * <p>Concurrency with remaps: like the split path this reads without the remap fence. Each block is looked up once,
- * before any device read, and read from wherever the lookup pointed. A remap moves data to a new spare before the
- * table publishes it and never writes the primary, and a mapped spare is retired, never reused, when its block
- * moves again, so a block whose remap overlaps the read returns its content from before or after that remap's
- * write, never another block's: the split path gives the same answer when its lookup precedes the remap.
+ * before any device read, and read from wherever the lookup pointed; reading the primary of a block remapped after
+ * its lookup is what the split path does too when its lookup precedes the remap. A remap puts the data on the new
+ * spare before the table publishes it and never writes the primary, and the engine retires (never frees for reuse)
+ * a mapped spare when its block moves again, so a block whose remap overlaps the read returns its content from
+ * before or after the write that caused the remap, never another block's. The window between lookup and device
+ * read is longer than the split path's (the whole range is looked up first), which changes no outcome above.
  */
 final class RangeReader {
     private static final Logger LOG = LogManager.getLogger(RangeReader.class);
@@ -48,6 +54,8 @@ final class RangeReader {
     static final int MIN_REGION_SHIFT = 4;
     /** At most this many failure regions (256 KiB of bits), whatever the volume size. */
     static final long MAX_REGIONS = 1L << 21;
+    /** Scratch spaces kept for reuse: requests in flight at once on one device that allocate nothing. */
+    static final int POOL_SLOTS = 32;
 
     private final RemappingBlockDevice engine;
     private final BlockDevice data;
@@ -60,7 +68,7 @@ final class RangeReader {
     private final AtomicReferenceArray<Scratch> pool;
 
     RangeReader(RemappingBlockDevice engine, BlockDevice data, BlockDevice spare, RemapTable table,
-                long dataBlocks, int poolSize) {
+                long dataBlocks) {
         this.engine = engine;
         this.data = data;
         this.spare = spare;
@@ -74,7 +82,7 @@ final class RangeReader {
         this.regionShift = shift;
         long regions = (dataBlocks >>> shift) + 1;
         this.noReadThrough = new AtomicLongArray((int) ((regions + 63) >>> 6));
-        this.pool = new AtomicReferenceArray<>(poolSize);
+        this.pool = new AtomicReferenceArray<>(POOL_SLOTS);
     }
 
     /** Reads {@code n} blocks at {@code lba} into {@code buf} (exactly {@code n} blocks, position 0). */
@@ -300,7 +308,7 @@ final class RangeReader {
         /** A buffer of exactly {@code bytes} (capacity grown to a power of two, kept for the next request). */
         ByteBuffer span(int bytes) {
             if (span == null || span.capacity() < bytes) {
-                span = ByteBuffer.allocateDirect(Integer.highestOneBit(bytes - 1) << 1);
+                span = ByteBuffer.allocate(Integer.highestOneBit(bytes - 1) << 1); // heap: cheap when the pool is empty
             }
             return span.clear().limit(bytes);
         }

@@ -20,7 +20,9 @@ import org.remaptarget.remap.table.RemapTable;
 /**
  * The remapping decorator: exports the data area and redirects failing blocks to spares.
  *
- * <p>Reads and writes are split at remapped blocks (those go to their spares). A failing multi-block request is
+ * <p>Writes are split at remapped blocks (those go to their spares). A multi-block read over remapped blocks reads
+ * the primary range in one call and lays the spares, read in as few calls as possible, over the remapped blocks; where
+ * that read-through failed once it is split like a write ({@link RangeReader}). A failing multi-block request is
  * retried block by block so the failing block is located exactly. A read that still fails after the configured
  * retries raises {@link MediumErrorException} naming that block and marks it pending; a write that fails twice
  * (or covers a pending block) is written to a new spare and made durable before it returns ({@link Reallocator}).
@@ -77,8 +79,7 @@ public final class RemappingBlockDevice implements BlockDevice {
         this.realloc = new Reallocator(spare, store, counters, listeners, health, name);
         this.bs = data.blockSize();
         this.name = name;
-        this.ranges = new RangeReader(this, data, spare, table, state.dataBlocks(),
-                Math.min(16, 2 * Runtime.getRuntime().availableProcessors()));
+        this.ranges = new RangeReader(this, data, spare, table, state.dataBlocks());
         realloc.updateHealth();
     }
 
