@@ -20,7 +20,9 @@ import org.remaptarget.remap.table.RemapTable;
 /**
  * The remapping decorator: exports the data area and redirects failing blocks to spares.
  *
- * <p>Reads and writes are split at remapped blocks (those go to their spares). A failing multi-block request is
+ * <p>Writes are split at remapped blocks (those go to their spares). A multi-block read over remapped blocks reads
+ * the primary range in one call and lays the spares, read in as few calls as possible, over the remapped blocks; where
+ * that read-through failed once it is split like a write ({@link RangeReader}). A failing multi-block request is
  * retried block by block so the failing block is located exactly. A read that still fails after the configured
  * retries raises {@link MediumErrorException} naming that block and marks it pending; a write that fails twice
  * (or covers a pending block) is written to a new spare and made durable before it returns ({@link Reallocator}).
@@ -51,6 +53,7 @@ public final class RemappingBlockDevice implements BlockDevice {
     private volatile EngineOptions options;
     private final EngineCounters counters;
     private final Reallocator realloc;
+    private final RangeReader ranges;
     private final int bs;
     private final String name;
 
@@ -76,6 +79,7 @@ public final class RemappingBlockDevice implements BlockDevice {
         this.realloc = new Reallocator(spare, store, counters, listeners, health, name);
         this.bs = data.blockSize();
         this.name = name;
+        this.ranges = new RangeReader(this, data, spare, table, state.dataBlocks());
         realloc.updateHealth();
     }
 
@@ -132,37 +136,16 @@ public final class RemappingBlockDevice implements BlockDevice {
                 return r;
             }
         }
-        ByteBuffer buf = dst.slice();
-        ReadRecovery recovered = null;
-        int i = 0;
-        while (i < n) {
-            long s = table.get(lba + i);
-            if (s == RemapTable.NOT_MAPPED) {
-                int j = i + 1;
-                while (j < n && table.get(lba + j) == RemapTable.NOT_MAPPED) {
-                    j++;
-                }
-                recovered = ReadRecovery.max(recovered, readPrimary(lba + i, j - i, window(buf, i, j - i)));
-                i = j;
-            } else {
-                ByteBuffer one = window(buf, i, 1);
-                try {
-                    spare.read(s, one.duplicate());
-                } catch (IOException e) {
-                    recovered = ReadRecovery.max(recovered, readBlockWithRetries(spare, s, lba + i, one, 1, s));
-                }
-                i++;
-            }
-        }
+        ReadRecovery recovered = ranges.read(lba, n, dst.slice());
         dst.position(start + n * bs);
         return recovered;
     }
 
-    private ByteBuffer window(ByteBuffer buf, int block, int blocks) {
+    ByteBuffer window(ByteBuffer buf, int block, int blocks) {
         return buf.duplicate().position(block * bs).limit((block + blocks) * bs).slice();
     }
 
-    private ReadRecovery readPrimary(long lba, int n, ByteBuffer buf) throws IOException {
+    ReadRecovery readPrimary(long lba, int n, ByteBuffer buf) throws IOException {
         try {
             data.read(lba, buf.duplicate());
             return null;
@@ -197,7 +180,7 @@ public final class RemappingBlockDevice implements BlockDevice {
      * is reported (and, with automatic read reallocation on, moved to a spare); a first-attempt success returns
      * null.
      */
-    private ReadRecovery readBlockWithRetries(BlockDevice dev, long devLba, long lba, ByteBuffer one, int used,
+    ReadRecovery readBlockWithRetries(BlockDevice dev, long devLba, long lba, ByteBuffer one, int used,
                                               long mappedTo) throws IOException {
         EngineOptions o = options;
         int attempts = 1 + o.readRetries();

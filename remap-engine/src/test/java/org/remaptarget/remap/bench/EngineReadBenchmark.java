@@ -175,15 +175,6 @@ public class EngineReadBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        if (raw != null) {
-            raw.close();
-        }
-        volume.close();
-        try (var s = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Files.delete(p);
-            }
-        }
-        Files.delete(dir);
+        BenchFiles.closeAndDelete(raw, volume, dir);
     }
 }

@@ -45,6 +45,21 @@ class ModelBasedTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 42})
     void randomOperationsAndFaultsMatchTheReferenceDiskAfterEveryStep(long seed) throws Exception {
+        run(seed, false);
+    }
+
+    /**
+     * The same operations on a disk where most of the unreadable primaries are replaced by runs of blocks moved to
+     * spares: multi-block reads over remapped blocks then mostly read through the primary and gather the spares, so
+     * those paths, and their fallbacks when a primary or a spare fails, meet the reference.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 42})
+    void readsThroughManyRemappedRunsMatchTheReferenceDiskAfterEveryStep(long seed) throws Exception {
+        run(seed, true);
+    }
+
+    private void run(long seed, boolean remapRuns) throws Exception {
         SplittableRandom rnd = new SplittableRandom(seed);
         MemoryBlockDevice dev = Volumes.formatted(FormatOptions.of(BS, DATA, SPARES));
         v = RemapVolume.open(dev, Volumes.opts());
@@ -77,6 +92,8 @@ class ModelBasedTest {
                 }
             } else if (kind < 72 && badWritePrimary.size() < 50) {
                 badWritePrimary.add(lba);
+            } else if (kind < 76 && remapRuns) {
+                remapRun(lba, n, what);
             } else if (kind < 78 && badReadPrimary.size() < 30) {
                 badReadPrimary.add(lba);
             } else if (kind < 80) {
@@ -108,6 +125,20 @@ class ModelBasedTest {
         assertEquals(STEPS, ops);
         assertTrue(remapsSeen + v.stats().remaps() > 20, "the run must have exercised remapping");
         v.close();
+    }
+
+    /** Moves {@code [lba, +n)} to spares block by block (consecutive spares while they last). */
+    private void remapRun(long lba, int n, String what) throws IOException {
+        for (long b = lba; b < lba + n; b++) {
+            try {
+                if (v.remapNow(b) < 0) {
+                    assertTrue(unreadable(b), what + ": remapNow refused a readable block " + b);
+                }
+            } catch (ReallocationFailedException e) {
+                assertEquals(b, e.lba(), what);
+                return;
+            }
+        }
     }
 
     private void installFaults() {
