@@ -284,25 +284,18 @@ final class RangeReader {
          * ascending order and returns the number of unmapped runs.
          */
         int lookUp(RemapTable table, long lba, int n) {
-            count = 0;
-            int runs = 0;
-            boolean inRun = false;
-            for (int i = 0; i < n; i++) {
-                long s = table.get(lba + i);
-                if (s == RemapTable.NOT_MAPPED) {
-                    runs += inRun ? 0 : 1;
-                    inRun = true;
-                } else {
-                    if (count == at.length) {
-                        at = java.util.Arrays.copyOf(at, Math.max(count * 2, n));
-                        spareOf = java.util.Arrays.copyOf(spareOf, at.length);
-                    }
-                    at[count] = i;
-                    spareOf[count++] = s;
-                    inRun = false;
-                }
+            if (at.length < n) {
+                at = new int[Math.max(n, at.length * 2)];
+                spareOf = new long[at.length];
             }
-            return runs;
+            count = table.mappingsInRange(lba, n, at, spareOf, 0);
+            int runs = 0;
+            int next = 0; // first block after the previous remapped one
+            for (int k = 0; k < count; k++) {
+                runs += at[k] > next ? 1 : 0;
+                next = at[k] + 1;
+            }
+            return runs + (n > next ? 1 : 0);
         }
 
         /** A buffer of exactly {@code bytes} (capacity grown to a power of two, kept for the next request). */

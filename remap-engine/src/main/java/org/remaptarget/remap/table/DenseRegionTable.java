@@ -22,7 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * an array, its array is published (release) before its mappings leave the hash; {@link #size()} is a separate
  * count that moves do not touch. A reader that
  * found the region's slot empty and then missed in the hash re-reads the slot: having observed a removal made by a
- * move, it also observes the array published before it.
+ * move, it also observes the array published before it. A move counter (raised when a move starts and when it
+ * ends) catches the rest: a miss during which any region moved (say into its array and back out) is looked up
+ * again, and after {@value #MOVE_RETRIES} such misses in a row under the writers' lock, so a lookup waits only
+ * if regions keep moving under it.
  *
  * <p><b>Locks</b>: one {@link ReentrantLock} serialises mutations and {@link #forEach}; {@link #get} takes none and
  * never waits. The inner table's own lock nests inside it.
@@ -30,6 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class DenseRegionTable implements RemapTable {
     /** LBAs per region by default (2^12). */
     public static final int DEFAULT_REGION_SHIFT = 12;
+    /** Lookups that saw a region move this many times in a row ask under the lock instead. */
+    private static final int MOVE_RETRIES = 8;
     /** The directory is kept at most this many regions (2^20 slots); regions grow with the volume. */
     private static final int MAX_REGIONS_LOG2 = 20;
 
@@ -51,6 +56,8 @@ public final class DenseRegionTable implements RemapTable {
     private volatile long total;
     /** Mappings held in arrays. */
     private volatile long denseMappings;
+    /** Raised by one when a region starts moving and again when it is done (odd while one moves). */
+    private volatile long moves;
     private long regionsMovedIn;
     private long regionsMovedOut;
 
@@ -104,22 +111,93 @@ public final class DenseRegionTable implements RemapTable {
             return inner.get(lba);
         }
         int r = (int) (lba >>> shift);
-        int[] d = (int[]) SLOTS.getAcquire(dense, r);
-        if (d != null) {
-            return decode((int) INTS.getAcquire(d, (int) (lba & regionMask)));
-        }
-        long s = inner.get(lba);
-        if (s == NOT_MAPPED) {
+        for (int attempt = 0; attempt < MOVE_RETRIES; attempt++) {
+            int[] d = (int[]) SLOTS.getAcquire(dense, r);
+            if (d != null) {
+                return decode((int) INTS.getAcquire(d, (int) (lba & regionMask)));
+            }
+            long stamp = moves;
+            long s = inner.get(lba);
+            if (s != NOT_MAPPED) {
+                return s;
+            }
             d = (int[]) SLOTS.getAcquire(dense, r); // the region may have moved into an array meanwhile
             if (d != null) {
                 return decode((int) INTS.getAcquire(d, (int) (lba & regionMask)));
             }
+            if (moves == stamp) {
+                return NOT_MAPPED; // no region moved during the lookup: the miss stands
+            }
         }
-        return s;
+        return lockedGet(lba); // regions kept moving under this reader: ask under the writers' lock
+    }
+
+    private long lockedGet(long lba) {
+        lock.lock();
+        try {
+            int[] d = dense[(int) (lba >>> shift)];
+            return d != null ? decode(d[(int) (lba & regionMask)]) : inner.get(lba);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static long decode(int v) {
         return v == 0 ? NOT_MAPPED : v - 1L;
+    }
+
+    /**
+     * Dense regions are scanned in their arrays, the others asked of the inner table; a region that moved into its
+     * array while the inner table was asked (the hash may have lost some of its mappings under the scan) is
+     * scanned again in the array, replacing what the hash gave.
+     */
+    @Override
+    public int mappingsInRange(long from, int count, int[] offsets, long[] spares, int at) {
+        long end = from + count;
+        if (count <= 0 || from < 0 || end > dataBlocks) {
+            return RemapTable.super.mappingsInRange(from, count, offsets, spares, at);
+        }
+        long lba = from;
+        while (lba < end) {
+            int r = (int) (lba >>> shift);
+            long stop = Math.min(end, ((long) r + 1) << shift);
+            int[] d = (int[]) SLOTS.getAcquire(dense, r);
+            int first = at;
+            for (int attempt = 0; d == null; attempt++) {
+                long stamp = moves;
+                at = inner.mappingsInRange(lba, (int) (stop - lba), offsets, spares, first);
+                d = (int[]) SLOTS.getAcquire(dense, r);
+                if (d == null && moves == stamp) {
+                    int shiftBy = (int) (lba - from);
+                    for (int k = first; k < at; k++) {
+                        offsets[k] += shiftBy;
+                    }
+                    break;
+                }
+                at = first; // a region moved under the scan: what the hash gave may lack mappings
+                if (attempt == MOVE_RETRIES) {
+                    for (long l = lba; l < stop; l++) {
+                        long v = lockedGet(l);
+                        if (v != NOT_MAPPED) {
+                            offsets[at] = (int) (l - from);
+                            spares[at++] = v;
+                        }
+                    }
+                    break;
+                }
+            }
+            if (d != null) {
+                for (long l = lba; l < stop; l++) {
+                    int v = (int) INTS.getAcquire(d, (int) (l & regionMask));
+                    if (v != 0) {
+                        offsets[at] = (int) (l - from);
+                        spares[at++] = v - 1L;
+                    }
+                }
+            }
+            lba = stop;
+        }
+        return at;
     }
 
     // ------------------------------------------------------------------------------------------------ writers
@@ -206,6 +284,7 @@ public final class DenseRegionTable implements RemapTable {
                 found++;
             }
         }
+        moves++;
         SLOTS.setRelease(dense, r, d);
         denseMappings += found;
         for (int i = 0; i < length; i++) {
@@ -215,12 +294,14 @@ public final class DenseRegionTable implements RemapTable {
         }
         counts[r] = found;
         regionsMovedIn++;
+        moves++;
     }
 
     /** Moves region {@code r}'s mappings back into the hash and drops its array (caller holds the lock). */
     private void moveOut(int r, int[] d) {
         long base = (long) r << shift;
         int moved = 0;
+        moves++;
         for (int i = 0; i < d.length; i++) {
             if (d[i] != 0) {
                 inner.put(base + i, d[i] - 1L);
@@ -230,6 +311,7 @@ public final class DenseRegionTable implements RemapTable {
         SLOTS.setRelease(dense, r, null); // the array stays intact for readers still holding it
         denseMappings -= moved;
         regionsMovedOut++;
+        moves++;
     }
 
     // ------------------------------------------------------------------------------------------------ views

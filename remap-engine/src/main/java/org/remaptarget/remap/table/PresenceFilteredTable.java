@@ -70,6 +70,39 @@ public final class PresenceFilteredTable implements RemapTable {
         return maybePresent(lba) ? inner.get(lba) : NOT_MAPPED;
     }
 
+    /** Skips regions whose bit is clear a word (64 regions) at a time; looks up only LBAs of marked regions. */
+    @Override
+    public int mappingsInRange(long from, int count, int[] offsets, long[] spares, int at) {
+        long end = from + count;
+        if (count <= 0 || from < 0 || end > dataBlocks) {
+            return RemapTable.super.mappingsInRange(from, count, offsets, spares, at);
+        }
+        long r = from >>> shift;
+        long last = (end - 1) >>> shift;
+        while (r <= last) {
+            int w = (int) (r >>> 6);
+            long word = bits.get(w) & (-1L << (r & 63));
+            if (word == 0) {
+                r = ((long) w + 1) << 6;
+                continue;
+            }
+            r = ((long) w << 6) + Long.numberOfTrailingZeros(word);
+            if (r > last) {
+                break;
+            }
+            long stop = Math.min(end, (r + 1) << shift);
+            for (long lba = Math.max(from, r << shift); lba < stop; lba++) {
+                long s = inner.get(lba);
+                if (s != NOT_MAPPED) {
+                    offsets[at] = (int) (lba - from);
+                    spares[at++] = s;
+                }
+            }
+            r++;
+        }
+        return at;
+    }
+
     @Override
     public long put(long lba, long spare) {
         mark(lba);

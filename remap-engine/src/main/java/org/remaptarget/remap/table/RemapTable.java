@@ -32,6 +32,26 @@ public interface RemapTable {
     /** Current number of buckets (the policy's denominator). */
     long bucketCount();
 
+    /**
+     * Finds the mappings of the LBAs in {@code [from, from + count)}, each as {@link #get} would (lock-free), and
+     * stores them in ascending LBA order from index {@code at} on: {@code offsets[k]} the LBA's distance from
+     * {@code from}, {@code spares[k]} its spare. Both arrays must have room for {@code count} more entries from
+     * {@code at}. Decorators that know where no mapping can be skip those LBAs without a lookup; this default
+     * looks up every one.
+     *
+     * @return {@code at} plus the number of mappings found
+     */
+    default int mappingsInRange(long from, int count, int[] offsets, long[] spares, int at) {
+        for (int i = 0; i < count; i++) {
+            long s = get(from + i);
+            if (s != NOT_MAPPED) {
+                offsets[at] = i;
+                spares[at++] = s;
+            }
+        }
+        return at;
+    }
+
     /** Calls {@code action} for every mapping (a weakly consistent snapshot while mutations go on). */
     void forEach(EntryConsumer action);
 

@@ -77,6 +77,9 @@ class DenseRegionTableTest {
             long probe = rnd.nextInt(2048);
             assertEquals(model.getOrDefault(probe, RemapTable.NOT_MAPPED), t.get(probe), "LBA " + probe);
             assertEquals(model.size(), t.size());
+            if (step % 50 == 0) {
+                RangeCheck.assertRangeMatches(model, t, rnd.nextInt(2048), 1 + rnd.nextInt(600));
+            }
         }
         long[] moves = t.regionMoves();
         assertTrue(moves[0] > 20 && moves[1] > 20, "regions moved in and out: " + moves[0] + "/" + moves[1]);
@@ -147,6 +150,8 @@ class DenseRegionTableTest {
         Thread[] readers = new Thread[2];
         for (int k = 0; k < readers.length; k++) {
             readers[k] = new Thread(() -> {
+                int[] offsets = new int[64];
+                long[] spares = new long[64];
                 for (long n = 0; !stop.get() && n < 500_000_000L; n++) {
                     int lba = (int) (n % 6);
                     long s = t.get(lba);
@@ -157,6 +162,16 @@ class DenseRegionTableTest {
                     if (t.size() < 6) {
                         failure.compareAndSet(null, "size below the stable mappings: " + t.size());
                         return;
+                    }
+                    if (n % 64 == 0) {
+                        int found = t.mappingsInRange(0, 64, offsets, spares, 0);
+                        for (int j = 0; j < 6; j++) {
+                            if (found < 6 || offsets[j] != j || spares[j] != 500 + j) {
+                                failure.compareAndSet(null, "range scan lost stable mapping " + j + " (found "
+                                        + found + ")");
+                                return;
+                            }
+                        }
                     }
                 }
             });

@@ -26,6 +26,9 @@ class PresenceFilteredTableTest {
             }
             long probe = rnd.nextInt(1 << 20);
             assertEquals(model.getOrDefault(probe, RemapTable.NOT_MAPPED), t.get(probe));
+            if (i % 100 == 0) {
+                RangeCheck.assertRangeMatches(model, t, rnd.nextInt(1 << 20), 1 + rnd.nextInt(5000));
+            }
         }
         assertEquals(model.size(), t.size());
     }
