@@ -59,6 +59,10 @@ class ModelBasedTest {
         run(seed, true);
     }
 
+    /** Ids of the rules {@link #installFaults} put in place last, and of the transient rules still installed. */
+    private final List<Long> persistentRules = new ArrayList<>();
+    private final List<Long> transientRules = new ArrayList<>();
+
     private void run(long seed, boolean remapRuns) throws Exception {
         SplittableRandom rnd = new SplittableRandom(seed);
         MemoryBlockDevice dev = Volumes.formatted(FormatOptions.of(BS, DATA, SPARES));
@@ -68,6 +72,7 @@ class ModelBasedTest {
         }
         int ops = 0;
         long remapsSeen = 0;
+        long transientFired = 0;
         for (int step = 0; step < STEPS; step++) {
             int kind = rnd.nextInt(100);
             long lba = rnd.nextLong(DATA);
@@ -115,8 +120,11 @@ class ModelBasedTest {
                 }
             } else if (kind < 93) {
                 remapsSeen += v.stats().remaps();
+                transientFired += transientFirings();
                 v.close();
                 v = RemapVolume.open(dev, Volumes.opts());
+                persistentRules.clear();
+                transientRules.clear();
             }
             installFaults();
             compareWholeDisk("after " + what + " (op kind " + kind + ")");
@@ -124,6 +132,7 @@ class ModelBasedTest {
         }
         assertEquals(STEPS, ops);
         assertTrue(remapsSeen + v.stats().remaps() > 20, "the run must have exercised remapping");
+        assertTrue(transientFired + transientFirings() >= 5, "transient faults must have fired (and been hidden): " + (transientFired + transientFirings()) + " of " + transientRules.size());
         v.close();
     }
 
@@ -141,27 +150,43 @@ class ModelBasedTest {
         }
     }
 
+    /** Replaces the persistent fault rules by the current sets; transient rules stay until they have fired. */
     private void installFaults() {
-        v.faults().clearRules();
+        for (long id : persistentRules) {
+            v.faults().removeRule(id);
+        }
+        persistentRules.clear();
         for (long b : badReadPrimary) {
-            v.faults().addRule(FaultRule.of(FaultOp.READ, v.backingLbaOfData(b), 1, new FaultOutcome.MediumError()));
+            persistentRules.add(v.faults().addRule(FaultRule.of(FaultOp.READ, v.backingLbaOfData(b), 1,
+                    new FaultOutcome.MediumError())));
         }
         for (long b : badWritePrimary) {
-            v.faults().addRule(FaultRule.of(FaultOp.WRITE, v.backingLbaOfData(b), 1,
-                    new FaultOutcome.MediumError()));
+            persistentRules.add(v.faults().addRule(FaultRule.of(FaultOp.WRITE, v.backingLbaOfData(b), 1,
+                    new FaultOutcome.MediumError())));
         }
         for (long s : badReadSpare) {
-            v.faults().addRule(FaultRule.of(FaultOp.READ, v.deviceLbaOfSpare(s), 1, new FaultOutcome.IoError()));
+            persistentRules.add(v.faults().addRule(FaultRule.of(FaultOp.READ, v.deviceLbaOfSpare(s), 1,
+                    new FaultOutcome.IoError())));
         }
         for (long s : badWriteSpare) {
-            v.faults().addRule(FaultRule.of(FaultOp.WRITE, v.deviceLbaOfSpare(s), 1, new FaultOutcome.IoError()));
+            persistentRules.add(v.faults().addRule(FaultRule.of(FaultOp.WRITE, v.deviceLbaOfSpare(s), 1,
+                    new FaultOutcome.IoError())));
         }
     }
 
     private void transientFault(long lba, int n, FaultOp op) {
         // fires once: retries must hide it completely
-        v.faults().addRule(FaultRule.of(op, v.backingLbaOfData(lba), n, new FaultOutcome.IoError())
-                .withMaxFirings(1));
+        transientRules.add(v.faults().addRule(FaultRule.of(op, v.backingLbaOfData(lba), n,
+                new FaultOutcome.IoError()).withMaxFirings(1)));
+    }
+
+    /** Firings of this volume's transient rules (counted before a reopen drops them with the fault injector). */
+    private long transientFirings() {
+        long n = 0;
+        for (long id : transientRules) {
+            n += v.faults().firings(id);
+        }
+        return n;
     }
 
     private void write(long lba, int n, long dataSeed, boolean fua, String what) throws IOException {
