@@ -47,13 +47,16 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * The admin API's TLS identity: a self-signed ECDSA P-256 certificate generated with BouncyCastle on first start
  * and kept in the data directory ({@code admin-tls.p12} and its password file {@code admin-tls.pass}, both mode
- * 0600), reused on later starts. Clients pin it by its SHA-256 fingerprint, printed at start-up.
+ * 0600), reused on later starts. Clients pin it by its SHA-256 fingerprint, printed at start-up, or by the public
+ * certificate {@code admin-tls.crt} (PEM, mode 0644) written beside them on every start.
  *
  * <p>Immutable once loaded. The clock and random source are constructor parameters (no static state).
  */
 public final class AdminTls {
     public static final String KEYSTORE = "admin-tls.p12";
     public static final String PASSWORD_FILE = "admin-tls.pass";
+    /** The public certificate alone, for clients on the same machine to pin ({@code remap-target status}). */
+    public static final String CERTIFICATE = "admin-tls.crt";
     private static final String ALIAS = "admin";
     private static final Duration VALIDITY = Duration.ofDays(3650);
 
@@ -87,7 +90,9 @@ public final class AdminTls {
             kmf.init(ks, password);
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf.getKeyManagers(), null, random);
-            return new AdminTls(ctx, (X509Certificate) ks.getCertificate(ALIAS));
+            X509Certificate cert = (X509Certificate) ks.getCertificate(ALIAS);
+            writeCertificate(dataDir.resolve(CERTIFICATE), cert);
+            return new AdminTls(ctx, cert);
         } catch (GeneralSecurityException e) {
             throw new IOException("admin TLS identity in " + store + " is unusable: " + e.getMessage(), e);
         }
@@ -112,11 +117,27 @@ public final class AdminTls {
         writePrivate(store, bytes.toByteArray());
     }
 
+    /** Writes the PEM certificate unless the file already holds exactly it. */
+    private static void writeCertificate(Path file, X509Certificate cert) throws IOException,
+            GeneralSecurityException {
+        String pem = "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(cert.getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+        byte[] bytes = pem.getBytes(StandardCharsets.US_ASCII);
+        if (!Files.exists(file) || !java.util.Arrays.equals(Files.readAllBytes(file), bytes)) {
+            write(file, bytes, "rw-r--r--");
+        }
+    }
+
     private static void writePrivate(Path file, byte[] content) throws IOException {
+        write(file, content, "rw-------");
+    }
+
+    private static void write(Path file, byte[] content, String permissions) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
         } catch (UnsupportedOperationException e) {
             Files.createFile(tmp);
         }
@@ -173,8 +194,13 @@ public final class AdminTls {
 
     /** SHA-256 of the certificate, as colon-separated upper-case hex (the form browsers and openssl print). */
     public String fingerprint() {
+        return fingerprint(certificate);
+    }
+
+    /** SHA-256 of {@code cert} in the form {@link #fingerprint()} prints. */
+    public static String fingerprint(X509Certificate cert) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
             return HexFormat.ofDelimiter(":").withUpperCase().formatHex(d);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

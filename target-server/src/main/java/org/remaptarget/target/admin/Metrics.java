@@ -1,5 +1,10 @@
 package org.remaptarget.target.admin;
 
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import org.remaptarget.remap.stats.StatsSnapshot;
 import org.remaptarget.target.api.LunHandle;
 import org.remaptarget.target.api.RemapTarget;
@@ -7,7 +12,8 @@ import org.remaptarget.target.lun.LogicalUnit;
 
 /**
  * Renders the server's counters in the Prometheus text exposition format (version 0.0.4): per LUN commands,
- * bytes, errors, command latency histograms, remaps, pending blocks, spare use and health; per target sessions.
+ * bytes, errors, command latency histograms, remaps, pending blocks, spare use and health; per target sessions;
+ * and the server JVM's heap, direct buffers and threads (so leaks can be watched from outside the process).
  * Reads counters only; no locks.
  */
 final class Metrics {
@@ -19,8 +25,7 @@ final class Metrics {
 
     String render() {
         StringBuilder sb = new StringBuilder(4096);
-        header(sb, "remap_target_sessions", "gauge", "Live iSCSI normal sessions.");
-        sb.append("remap_target_sessions ").append(target.sessionCount()).append('\n');
+        gauge(sb, "remap_target_sessions", "Live iSCSI normal sessions.", target.sessionCount());
 
         header(sb, "remap_target_lun_commands_total", "counter", "SCSI read/write commands completed per LUN.");
         forEachLun((h, l) -> {
@@ -80,7 +85,34 @@ final class Metrics {
                         s.health() == state ? 1 : 0);
             }
         });
+        jvm(sb);
         return sb.toString();
+    }
+
+    private static void jvm(StringBuilder sb) {
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        gauge(sb, "remap_target_jvm_heap_used_bytes", "Heap in use now (live and not yet collected).", heap.getUsed());
+        gauge(sb, "remap_target_jvm_heap_committed_bytes", "Heap reserved from the OS.", heap.getCommitted());
+        long afterGc = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            MemoryUsage u = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
+            afterGc += u == null ? 0 : u.getUsed();
+        }
+        gauge(sb, "remap_target_jvm_heap_used_after_gc_bytes",
+                "Heap in use right after the last collection of each heap pool (live data after a full GC).", afterGc);
+        long direct = 0;
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            direct += pool.getName().equals("direct") ? pool.getMemoryUsed() : 0;
+        }
+        gauge(sb, "remap_target_jvm_direct_buffer_bytes", "Direct (off-heap) buffers allocated.", direct);
+        gauge(sb, "remap_target_jvm_threads", "Live threads in the server JVM.",
+                ManagementFactory.getThreadMXBean().getThreadCount());
+    }
+
+    /** An unlabelled gauge with its header. */
+    private static void gauge(StringBuilder sb, String name, String help, long value) {
+        header(sb, name, "gauge", help);
+        sb.append(name).append(' ').append(value).append('\n');
     }
 
     private interface LunVisitor {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The operator subcommands that act on a running server through its admin API: status, stats, remap, fault,
- * scrub. Exit codes: 0 done, 1 server-side failure, 2 bad request, 3 server not reachable.
+ * scrub. Exit codes: 0 done, 1 server-side failure, 2 bad request, 3 server not reachable, 4 the server's TLS
+ * certificate is not the pinned one.
  */
 final class AdminCommands {
     private AdminCommands() {

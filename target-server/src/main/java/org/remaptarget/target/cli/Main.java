@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /**
  * The {@code remap-target} command line: the one composition root of the executable. Subcommands wire the server
  * through the public {@link org.remaptarget.target.api} package, so embedders and the CLI share one code path.
- * Exit codes: 0 success, 1 runtime failure, 2 bad usage or configuration.
+ * Exit codes: 0 success, 1 runtime failure, 2 bad usage or configuration, 3 admin API not reachable, 4 the admin
+ * API's TLS certificate is not the pinned one.
  */
 @Command(name = "remap-target", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "An iSCSI target whose LUNs keep failing disks in service by remapping bad blocks to spares.",
@@ -27,7 +28,18 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (tests call this). */
     public static int run(String... args) {
+        return run(null, null, args);
+    }
+
+    /** As {@link #run(String...)}, printing to {@code out} and {@code err} (null: standard out and err). */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        if (out != null) {
+            cl.setOut(out);
+        }
+        if (err != null) {
+            cl.setErr(err);
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("remap-target: " + ex.getMessage());
             return 1;

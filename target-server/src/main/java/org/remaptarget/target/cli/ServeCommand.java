@@ -64,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = AdminOptions.DEFAULT_ADMIN,
             description = "Admin API and /metrics listen address (default ${DEFAULT-VALUE}; 'off' disables it). "
-                    + "Keep it on a loopback address: it has no TLS.")
+                    + "A non-loopback address needs --admin-tls.")
     String admin;
 
     @Option(names = "--token-file", paramLabel = "FILE",
@@ -140,6 +140,9 @@ final class ServeCommand implements Callable<Integer> {
                 if (tls != null) {
                     out.println("Admin API TLS certificate SHA-256 fingerprint: " + tls.fingerprint());
                     out.println("Admin API token: " + token);
+                    InetSocketAddress bound = adminServer.address();
+                    out.println("  CLI: remap-target status --admin https://" + host(bound) + ":" + bound.getPort()
+                            + " --admin-fingerprint " + tls.fingerprint());
                 }
             } catch (IllegalArgumentException e) {
                 server.close();

@@ -49,6 +49,23 @@ class AdminTlsTest {
     }
 
     @Test
+    void thePublicCertificateIsWrittenBesideTheKeyStoreForClientsToPin() throws Exception {
+        AdminTls t = tls();
+        Path crt = dir.resolve(AdminTls.CERTIFICATE);
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(crt)));
+        java.security.cert.X509Certificate read;
+        try (var in = Files.newInputStream(crt)) {
+            read = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in);
+        }
+        assertEquals(t.fingerprint(), AdminTls.fingerprint(read));
+        assertTrue(Files.readString(crt).startsWith("-----BEGIN CERTIFICATE-----\n"));
+        Files.delete(crt);
+        tls();                                           // a later start writes it again
+        assertTrue(Files.exists(crt));
+    }
+
+    @Test
     void fingerprintIsTheSha256OfTheCertificate() throws Exception {
         AdminTls t = tls();
         String expect = HexFormat.ofDelimiter(":").withUpperCase()
