@@ -110,13 +110,16 @@ final class Connection implements LoginEnvironment, Runnable {
             LOG.error("{}: internal error, dropping the connection", name, e);
         } finally {
             writer.close(reason);
-            writer.awaitClosed();
+            // the nexus is lost now, not after the writer's grace period: an initiator that dropped the connection
+            // may log in again within a millisecond and must find its PREVENT holds, reservations of the old
+            // nexus and tasks already gone (queued PDUs, such as a Logout Response, are still written below)
             FullFeatureConnection ffp = fullFeature;
             if (ffp != null) {
                 ffp.connectionLost(reason);
             } else if (pendingSession != null) {
                 pendingSession.close(reason);
             }
+            writer.awaitClosed();
             server.connectionEnded(this);
             LOG.debug("{}: ended: {}", name, reason);
         }
