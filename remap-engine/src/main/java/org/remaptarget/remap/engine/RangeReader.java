@@ -2,12 +2,12 @@ package org.remaptarget.remap.engine;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.remaptarget.remap.device.BlockDevice;
 import org.remaptarget.remap.device.MediumErrorException;
+import org.remaptarget.remap.table.RegionBitmap;
 import org.remaptarget.remap.table.RemapTable;
 
 /**
@@ -17,9 +17,9 @@ import org.remaptarget.remap.table.RemapTable;
  * <p><b>Read-through</b>: when the range's unmapped blocks form two runs or more, the whole range is read from the
  * data area in one call and the remapped blocks are then overlaid with their spare data. If that read fails, the
  * range is read again the split way (each unmapped run on its own, failures located per block with the engine's
- * retries, medium errors and pending marks), and the failure is remembered in {@code noReadThrough}, one bit per
- * region of {@code 2^regionShift} blocks: the region of the block a medium error names, or every region of the
- * range when the error names none. Later reads touching a marked region split at once, so each failing primary
+ * retries, medium errors and pending marks), and the failure is remembered in {@code noReadThrough}, a
+ * {@link RegionBitmap} of regions of at least {@code 2^MIN_REGION_SHIFT} blocks: the region of the block a medium
+ * error names, or every region of the range when the error names none. Later reads touching a marked region split at once, so each failing primary
  * costs one failed read-through.
  *
  * <p><b>Spare gather</b>: the spares of adjacent remapped blocks (all of the range's, after a read-through) are read
@@ -33,8 +33,8 @@ import org.remaptarget.remap.table.RemapTable;
  * before the error is thrown. Errors are raised in ascending LBA order, as the split path raises them (after a
  * successful read-through only spares can fail).
  *
- * <p>Owns the failure regions ({@code noReadThrough}: one bit per region, at most {@link #MAX_REGIONS} bits, set
- * lock-free and never cleared while the device is open) and a small pool of per-request scratch space (taken and
+ * <p>Owns the failure regions ({@code noReadThrough}: at most 2^{@link #MAX_REGIONS_LOG2} bits, set lock-free
+ * and never cleared while the device is open) and a small pool of per-request scratch space (taken and
  * returned with CAS; a request finding all {@link #POOL_SLOTS} taken makes its own; each keeps a gather buffer of at
  * most {@link #MAX_GATHER_BYTES}, grown only as far as a request needed). Holds no lock; requests run concurrently.
  *
@@ -52,8 +52,8 @@ final class RangeReader {
     static final int MAX_GATHER_BYTES = 1 << 20;
     /** Smallest failure region: 2^4 blocks. */
     static final int MIN_REGION_SHIFT = 4;
-    /** At most this many failure regions (256 KiB of bits), whatever the volume size. */
-    static final long MAX_REGIONS = 1L << 21;
+    /** At most 2^this failure regions (256 KiB of bits), whatever the volume size. */
+    static final int MAX_REGIONS_LOG2 = 21;
     /** Scratch spaces kept for reuse: requests in flight at once on one device that allocate nothing. */
     static final int POOL_SLOTS = 32;
 
@@ -63,8 +63,7 @@ final class RangeReader {
     private final RemapTable table;
     private final int bs;
     private final int maxGatherBlocks;
-    private final int regionShift;
-    private final AtomicLongArray noReadThrough;
+    private final RegionBitmap noReadThrough;
     private final AtomicReferenceArray<Scratch> pool;
 
     RangeReader(RemappingBlockDevice engine, BlockDevice data, BlockDevice spare, RemapTable table,
@@ -75,13 +74,7 @@ final class RangeReader {
         this.table = table;
         this.bs = data.blockSize();
         this.maxGatherBlocks = MAX_GATHER_BYTES / bs;
-        int shift = MIN_REGION_SHIFT;
-        while ((dataBlocks >>> shift) >= MAX_REGIONS) {
-            shift++;
-        }
-        this.regionShift = shift;
-        long regions = (dataBlocks >>> shift) + 1;
-        this.noReadThrough = new AtomicLongArray((int) ((regions + 63) >>> 6));
+        this.noReadThrough = new RegionBitmap(dataBlocks, MIN_REGION_SHIFT, MAX_REGIONS_LOG2);
         this.pool = new AtomicReferenceArray<>(POOL_SLOTS);
     }
 
@@ -94,7 +87,7 @@ final class RangeReader {
             if (k == 0) {
                 return engine.readPrimary(lba, n, buf);
             }
-            if (runs < 2 || anyMarked(lba, n)) {
+            if (runs < 2 || noReadThrough.any(lba, n)) {
                 return split(lba, n, buf, sc);
             }
             try {
@@ -102,9 +95,9 @@ final class RangeReader {
                     data.read(lba, buf.duplicate());
                 } catch (IOException e) {
                     if (e instanceof MediumErrorException m && m.lba() >= lba && m.lba() < lba + n) {
-                        mark(m.lba(), 1); // the device named the block: later reads find the next one, if any
+                        noReadThrough.set(m.lba()); // the device named the block: later reads find the next one
                     } else {
-                        mark(lba, n);
+                        noReadThrough.set(lba, n);
                     }
                     LOG.debug("{}: read-through of [{}, +{}) failed ({}); splitting at remapped blocks here from now"
                             + " on", engine, lba, n, e.toString());
@@ -222,34 +215,6 @@ final class RangeReader {
         for (int p = block * bs, end = p + bs; p < end; p += 8) {
             buf.putLong(p, 0L);
         }
-    }
-
-    // ------------------------------------------------------------------ failure regions
-
-    private boolean anyMarked(long lba, int n) {
-        long r0 = lba >>> regionShift;
-        long r1 = (lba + n - 1) >>> regionShift;
-        for (long w = r0 >>> 6; w <= r1 >>> 6; w++) {
-            if ((noReadThrough.get((int) w) & wordMask(w, r0, r1)) != 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void mark(long lba, int n) {
-        long r0 = lba >>> regionShift;
-        long r1 = (lba + n - 1) >>> regionShift;
-        for (long w = r0 >>> 6; w <= r1 >>> 6; w++) {
-            noReadThrough.accumulateAndGet((int) w, wordMask(w, r0, r1), (x, y) -> x | y);
-        }
-    }
-
-    /** The bits of word {@code w} that lie in regions {@code [r0, r1]}. */
-    private static long wordMask(long w, long r0, long r1) {
-        long lo = Math.max(r0, w << 6) & 63;
-        long hi = Math.min(r1, (w << 6) + 63) & 63;
-        return (-1L << lo) & (-1L >>> (63 - hi));
     }
 
     // ------------------------------------------------------------------ scratch space

@@ -78,10 +78,7 @@ public final class DenseRegionTable implements RemapTable {
         }
         this.inner = inner;
         this.dataBlocks = Math.max(1, dataBlocks);
-        int s = minShift;
-        while (((this.dataBlocks - 1) >>> s) >= (1L << MAX_REGIONS_LOG2)) {
-            s++;
-        }
+        int s = RegionBitmap.shiftFor(this.dataBlocks, minShift, MAX_REGIONS_LOG2);
         this.shift = s;
         this.regionMask = (1L << s) - 1;
         this.spareCapacity = spareCapacity;

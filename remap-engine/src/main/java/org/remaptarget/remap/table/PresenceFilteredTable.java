@@ -1,7 +1,5 @@
 package org.remaptarget.remap.table;
 
-import java.util.concurrent.atomic.AtomicLongArray;
-
 /**
  * A {@link RemapTable} decorator that answers "not remapped" without touching the hash for LBAs in regions that
  * never held a remap: one bit per region of {@code 2^shift} blocks, set before a mapping is published and never
@@ -18,8 +16,7 @@ public final class PresenceFilteredTable implements RemapTable {
 
     private final RemapTable inner;
     private final long dataBlocks;
-    private final int shift;
-    private final AtomicLongArray bits;
+    private final RegionBitmap bits;
 
     /**
      * @param inner      the table holding the mappings (empty or not: existing mappings are indexed)
@@ -29,40 +26,24 @@ public final class PresenceFilteredTable implements RemapTable {
     public PresenceFilteredTable(RemapTable inner, long dataBlocks) {
         this.inner = inner;
         this.dataBlocks = Math.max(1, dataBlocks);
-        int s = 0;
-        while ((this.dataBlocks >>> s) > (1L << MAX_BITS_LOG2)) {
-            s++;
-        }
-        this.shift = s;
-        long regions = ((this.dataBlocks - 1) >>> s) + 1;
-        this.bits = new AtomicLongArray((int) ((regions + 63) >>> 6));
+        this.bits = new RegionBitmap(this.dataBlocks, 0, MAX_BITS_LOG2);
         inner.forEach((lba, spare) -> mark(lba));
     }
 
     /** Blocks per filter bit (a power of two). */
     public long blocksPerBit() {
-        return 1L << shift;
+        return 1L << bits.shift();
     }
 
     private void mark(long lba) {
         if (lba < 0 || lba >= dataBlocks) {
             return;
         }
-        long r = lba >>> shift;
-        int word = (int) (r >>> 6);
-        long bit = 1L << (r & 63);
-        long cur = bits.get(word);
-        while ((cur & bit) == 0 && !bits.compareAndSet(word, cur, cur | bit)) {
-            cur = bits.get(word);
-        }
+        bits.set(lba);
     }
 
     private boolean maybePresent(long lba) {
-        if (lba < 0 || lba >= dataBlocks) {
-            return true;
-        }
-        long r = lba >>> shift;
-        return (bits.get((int) (r >>> 6)) & (1L << (r & 63))) != 0;
+        return lba < 0 || lba >= dataBlocks || bits.get(lba);
     }
 
     @Override
@@ -77,19 +58,9 @@ public final class PresenceFilteredTable implements RemapTable {
         if (count <= 0 || from < 0 || end > dataBlocks) {
             return RemapTable.super.mappingsInRange(from, count, offsets, spares, at);
         }
-        long r = from >>> shift;
+        int shift = bits.shift();
         long last = (end - 1) >>> shift;
-        while (r <= last) {
-            int w = (int) (r >>> 6);
-            long word = bits.get(w) & (-1L << (r & 63));
-            if (word == 0) {
-                r = ((long) w + 1) << 6;
-                continue;
-            }
-            r = ((long) w << 6) + Long.numberOfTrailingZeros(word);
-            if (r > last) {
-                break;
-            }
+        for (long r = bits.nextSet(from >>> shift, last); r >= 0; r = bits.nextSet(r + 1, last)) {
             long stop = Math.min(end, (r + 1) << shift);
             for (long lba = Math.max(from, r << shift); lba < stop; lba++) {
                 long s = inner.get(lba);
@@ -98,7 +69,6 @@ public final class PresenceFilteredTable implements RemapTable {
                     spares[at++] = s;
                 }
             }
-            r++;
         }
         return at;
     }

@@ -98,9 +98,9 @@ public final class LunHandle {
             LunSettings settings = new LunSettings(d.lun(), lc.serial() != null ? lc.serial() : d.serial(),
                     d.naaId(), d.vendor(), d.product(), d.revision(), lc.readOnly(), d.writeCacheEnabled(),
                     d.maxTransferBlocks(), d.optimalTransferBlocks(), d.maxWriteSameBlocks(), lc.thin(), lc.removable());
-            SanitizeState sanitize = lc.path() == null ? new SanitizeState()
-                    : new SanitizeState(new FileImageStore(statePath(target, lc, ".sanitize")),
-                            statePath(target, lc, ".sanitize").toString());
+            java.nio.file.Path sanitizeRecord = lc.path() == null ? null : statePath(target, lc, ".sanitize");
+            SanitizeState sanitize = sanitizeRecord == null ? new SanitizeState()
+                    : new SanitizeState(new FileImageStore(sanitizeRecord), sanitizeRecord.toString());
             LogicalUnit lu = new LogicalUnit(settings,
                     new DeviceBackend(device, volume == null ? BackendHealth.NONE : new VolumeHealth(volume)),
                     lc.path() == null ? new MemoryImageStore() : new FileImageStore(statePath(target, lc, ".pr")),
