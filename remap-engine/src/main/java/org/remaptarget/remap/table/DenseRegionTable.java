@@ -172,7 +172,7 @@ public final class DenseRegionTable implements RemapTable {
                     break;
                 }
                 at = first; // a region moved under the scan: what the hash gave may lack mappings
-                if (attempt == MOVE_RETRIES) {
+                if (d == null && attempt == MOVE_RETRIES) { // (with an array now, the scan below reads it)
                     for (long l = lba; l < stop; l++) {
                         long v = lockedGet(l);
                         if (v != NOT_MAPPED) {

@@ -113,6 +113,18 @@ class SanitizeRestartTest {
     }
 
     @Test
+    void exitFailureModeWhoseRecordCannotBeWrittenIsRefusedAndTheMediumStaysFailed() throws Exception {
+        Harness before = start();
+        assertTrue(before.lu.sanitize().begin(SanitizeOperation.erase(SanitizeOperation.BLOCK_ERASE)));
+        before.lu.sanitize().end(false);
+        ImageStore full = new FailingImageStore(store.load()); // the FAILED record, and no room for another
+        Harness h = new Harness(THIN, Runnable::run, device, new SanitizeState(full, "full.sanitize"));
+        assertSense(h.run(SanitizeTest.sanitize(0x1F, 0)), SenseReason.INTERNAL_TARGET_FAILURE);
+        assertTrue(h.lu.sanitize().failed());
+        assertSense(h.run(rw10(0x28, 0, 0, 1)), SenseReason.SANITIZE_COMMAND_FAILED);
+    }
+
+    @Test
     void anOperationEndingWhileTheLogicalUnitClosesStaysRecordedForTheNextStart() throws Exception {
         Harness before = start();
         SanitizeOperation op = SanitizeOperation.erase(SanitizeOperation.BLOCK_ERASE);
