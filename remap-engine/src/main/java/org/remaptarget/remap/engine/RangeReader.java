@@ -2,7 +2,6 @@ package org.remaptarget.remap.engine;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.remaptarget.remap.device.BlockDevice;
@@ -34,9 +33,9 @@ import org.remaptarget.remap.table.RemapTable;
  * successful read-through only spares can fail).
  *
  * <p>Owns the failure regions ({@code noReadThrough}: at most 2^{@link #MAX_REGIONS_LOG2} bits, set lock-free
- * and never cleared while the device is open) and a small pool of per-request scratch space (taken and
- * returned with CAS; a request finding all {@link #POOL_SLOTS} taken makes its own; each keeps a gather buffer of at
- * most {@link #MAX_GATHER_BYTES}, grown only as far as a request needed). Holds no lock; requests run concurrently.
+ * and never cleared while the device is open); per-request scratch space comes from the engine's
+ * {@link RangeScratch.Pool}, shared with the write path (each keeps a gather buffer of at most
+ * {@link #MAX_GATHER_BYTES}, grown only as far as a request needed). Holds no lock; requests run concurrently.
  *
  * <p>Concurrency with remaps: like the split path this reads without the remap fence. Each block is looked up once,
  * before any device read, and read from wherever the lookup pointed; reading the primary of a block remapped after
@@ -54,8 +53,6 @@ final class RangeReader {
     static final int MIN_REGION_SHIFT = 4;
     /** At most 2^this failure regions (256 KiB of bits), whatever the volume size. */
     static final int MAX_REGIONS_LOG2 = 21;
-    /** Scratch spaces kept for reuse: requests in flight at once on one device that allocate nothing. */
-    static final int POOL_SLOTS = 32;
 
     private final RemappingBlockDevice engine;
     private final BlockDevice data;
@@ -64,10 +61,10 @@ final class RangeReader {
     private final int bs;
     private final int maxGatherBlocks;
     private final RegionBitmap noReadThrough;
-    private final AtomicReferenceArray<Scratch> pool;
+    private final RangeScratch.Pool pool;
 
     RangeReader(RemappingBlockDevice engine, BlockDevice data, BlockDevice spare, RemapTable table,
-                long dataBlocks) {
+                long dataBlocks, RangeScratch.Pool pool) {
         this.engine = engine;
         this.data = data;
         this.spare = spare;
@@ -75,12 +72,12 @@ final class RangeReader {
         this.bs = data.blockSize();
         this.maxGatherBlocks = MAX_GATHER_BYTES / bs;
         this.noReadThrough = new RegionBitmap(dataBlocks, MIN_REGION_SHIFT, MAX_REGIONS_LOG2);
-        this.pool = new AtomicReferenceArray<>(POOL_SLOTS);
+        this.pool = pool;
     }
 
     /** Reads {@code n} blocks at {@code lba} into {@code buf} (exactly {@code n} blocks, position 0). */
     ReadRecovery read(long lba, int n, ByteBuffer buf) throws IOException {
-        Scratch sc = take();
+        RangeScratch sc = pool.take();
         try {
             int runs = sc.lookUp(table, lba, n);
             int k = sc.count;
@@ -111,12 +108,12 @@ final class RangeReader {
                 throw e;
             }
         } finally {
-            give(sc);
+            pool.give(sc);
         }
     }
 
     /** Unmapped runs read one call each, each group of adjacent remapped blocks gathered, in LBA order. */
-    private ReadRecovery split(long lba, int n, ByteBuffer buf, Scratch sc) throws IOException {
+    private ReadRecovery split(long lba, int n, ByteBuffer buf, RangeScratch sc) throws IOException {
         ReadRecovery recovered = null;
         int i = 0;
         int j = 0;
@@ -140,7 +137,7 @@ final class RangeReader {
     }
 
     /** Reads the spares of remapped entries {@code [a, b)} into their windows. */
-    private ReadRecovery spares(long lba, ByteBuffer buf, Scratch sc, int a, int b) throws IOException {
+    private ReadRecovery spares(long lba, ByteBuffer buf, RangeScratch sc, int a, int b) throws IOException {
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
         for (int j = a; j < b; j++) {
@@ -179,7 +176,7 @@ final class RangeReader {
     }
 
     /** One read of spares {@code [first, +span)} into scratch, then each entry copied into its window. */
-    private ReadRecovery gathered(long lba, ByteBuffer buf, Scratch sc, int a, int b, long first, long span)
+    private ReadRecovery gathered(long lba, ByteBuffer buf, RangeScratch sc, int a, int b, long first, long span)
             throws IOException {
         ByteBuffer tmp = sc.span((int) span * bs);
         try {
@@ -196,7 +193,7 @@ final class RangeReader {
     }
 
     /** The split path's own per-block spare read: one attempt, then the engine's retries and error reporting. */
-    private ReadRecovery oneByOne(long lba, ByteBuffer buf, Scratch sc, int a, int b) throws IOException {
+    private ReadRecovery oneByOne(long lba, ByteBuffer buf, RangeScratch sc, int a, int b) throws IOException {
         ReadRecovery recovered = null;
         for (int j = a; j < b; j++) {
             ByteBuffer one = engine.window(buf, sc.at[j], 1);
@@ -214,61 +211,6 @@ final class RangeReader {
     private void zero(ByteBuffer buf, int block) {
         for (int p = block * bs, end = p + bs; p < end; p += 8) {
             buf.putLong(p, 0L);
-        }
-    }
-
-    // ------------------------------------------------------------------ scratch space
-
-    private Scratch take() {
-        for (int i = 0; i < pool.length(); i++) {
-            Scratch s = pool.get(i);
-            if (s != null && pool.compareAndSet(i, s, null)) {
-                return s;
-            }
-        }
-        return new Scratch();
-    }
-
-    private void give(Scratch s) {
-        for (int i = 0; i < pool.length(); i++) {
-            if (pool.get(i) == null && pool.compareAndSet(i, null, s)) {
-                return;
-            }
-        }
-    }
-
-    /** One request's working space: the remapped blocks found by the lookup, and a buffer for gathered spares. */
-    private static final class Scratch {
-        int count;
-        int[] at = new int[64];
-        long[] spareOf = new long[64];
-        private ByteBuffer span;
-
-        /**
-         * Looks up every block of {@code [lba, +n)}: records the remapped ones (offset in the request, spare) in
-         * ascending order and returns the number of unmapped runs.
-         */
-        int lookUp(RemapTable table, long lba, int n) {
-            if (at.length < n) {
-                at = new int[Math.max(n, at.length * 2)];
-                spareOf = new long[at.length];
-            }
-            count = table.mappingsInRange(lba, n, at, spareOf, 0);
-            int runs = 0;
-            int next = 0; // first block after the previous remapped one
-            for (int k = 0; k < count; k++) {
-                runs += at[k] > next ? 1 : 0;
-                next = at[k] + 1;
-            }
-            return runs + (n > next ? 1 : 0);
-        }
-
-        /** A buffer of exactly {@code bytes} (capacity grown to a power of two, kept for the next request). */
-        ByteBuffer span(int bytes) {
-            if (span == null || span.capacity() < bytes) {
-                span = ByteBuffer.allocate(Integer.highestOneBit(bytes - 1) << 1); // heap: cheap when the pool is empty
-            }
-            return span.clear().limit(bytes);
         }
     }
 }

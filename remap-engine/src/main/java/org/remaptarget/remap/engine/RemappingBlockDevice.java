@@ -20,9 +20,11 @@ import org.remaptarget.remap.table.RemapTable;
 /**
  * The remapping decorator: exports the data area and redirects failing blocks to spares.
  *
- * <p>Writes are split at remapped blocks (those go to their spares). A multi-block read over remapped blocks reads
- * the primary range in one call and lays the spares, read in as few calls as possible, over the remapped blocks; where
- * that read-through failed once it is split like a write ({@link RangeReader}). A failing multi-block request is
+ * <p>A multi-block read over remapped blocks reads the primary range in one call and lays the spares, read in as few
+ * calls as possible, over the remapped blocks; where that read-through failed once it is split at remapped blocks
+ * ({@link RangeReader}). A multi-block write over remapped blocks writes the primary range in one call and the
+ * spares in as few calls as possible, or split where that write-through failed once ({@link RangeWriter}); a write
+ * covering a pending block is split block by block around it. A failing multi-block request is
  * retried block by block so the failing block is located exactly. A read that still fails after the configured
  * retries raises {@link MediumErrorException} naming that block and marks it pending; a write that fails twice
  * (or covers a pending block) is written to a new spare and made durable before it returns ({@link Reallocator}).
@@ -39,6 +41,8 @@ import org.remaptarget.remap.table.RemapTable;
 public final class RemappingBlockDevice implements BlockDevice {
     private static final Logger LOG = LogManager.getLogger(RemappingBlockDevice.class);
     private static final int DISCARD_CHUNK = 1 << 16;
+    /** Scratch spaces of the range paths kept for reuse: requests in flight at once that allocate nothing. */
+    static final int SCRATCH_SLOTS = 32;
 
     /** {@link #writeReporting} result when no block was moved to a spare. */
     public static final long NOT_REALLOCATED = -1;
@@ -54,6 +58,7 @@ public final class RemappingBlockDevice implements BlockDevice {
     private final EngineCounters counters;
     private final Reallocator realloc;
     private final RangeReader ranges;
+    private final RangeWriter rangeWriter;
     private final int bs;
     private final String name;
 
@@ -79,7 +84,9 @@ public final class RemappingBlockDevice implements BlockDevice {
         this.realloc = new Reallocator(spare, store, counters, listeners, health, name);
         this.bs = data.blockSize();
         this.name = name;
-        this.ranges = new RangeReader(this, data, spare, table, state.dataBlocks());
+        RangeScratch.Pool scratch = new RangeScratch.Pool(SCRATCH_SLOTS);
+        this.ranges = new RangeReader(this, data, spare, table, state.dataBlocks(), scratch);
+        this.rangeWriter = new RangeWriter(this, data, spare, table, state.dataBlocks(), scratch);
         realloc.updateHealth();
     }
 
@@ -246,12 +253,10 @@ public final class RemappingBlockDevice implements BlockDevice {
 
     private long fastWrite(long lba, int n, ByteBuffer buf, boolean fua) throws IOException {
         if (table.size() == 0 && !state.hasPending()) {
-            try {
-                data.write(lba, buf.duplicate(), fua);
-            } catch (IOException e) {
-                return failedRun(lba, n, buf, fua, e);
-            }
-            return NOT_REALLOCATED;
+            return writePrimaryRun(lba, n, buf, fua);
+        }
+        if (n > 1 && !pendingIn(lba, n)) {
+            return rangeWriter.write(lba, n, buf, fua);
         }
         long moved = NOT_REALLOCATED;
         int i = 0;
@@ -261,28 +266,51 @@ public final class RemappingBlockDevice implements BlockDevice {
                 moved = Math.max(moved, slowWriteBlock(lba + i, window(buf, i, 1), fua, false));
                 i++;
             } else if (s != RemapTable.NOT_MAPPED) {
-                try {
-                    spare.write(s, window(buf, i, 1), fua);
-                } catch (IOException e) {
-                    counters.writeErrors.increment();
-                    moved = Math.max(moved, slowWriteBlock(lba + i, window(buf, i, 1), fua, true));
-                }
+                moved = Math.max(moved, writeSpareBlock(lba + i, s, window(buf, i, 1), fua));
                 i++;
             } else {
                 int j = i + 1;
                 while (j < n && table.get(lba + j) == RemapTable.NOT_MAPPED && !state.isPending(lba + j)) {
                     j++;
                 }
-                ByteBuffer run = window(buf, i, j - i);
-                try {
-                    data.write(lba + i, run.duplicate(), fua);
-                } catch (IOException e) {
-                    moved = Math.max(moved, failedRun(lba + i, j - i, run, fua, e));
-                }
+                moved = Math.max(moved, writePrimaryRun(lba + i, j - i, window(buf, i, j - i), fua));
                 i = j;
             }
         }
         return moved;
+    }
+
+    private boolean pendingIn(long lba, int n) {
+        if (!state.hasPending()) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (state.isPending(lba + i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One write of the unmapped, not pending run {@code [lba, +n)}; a failure is healed block by block. */
+    long writePrimaryRun(long lba, int n, ByteBuffer run, boolean fua) throws IOException {
+        try {
+            data.write(lba, run.duplicate(), fua);
+            return NOT_REALLOCATED;
+        } catch (IOException e) {
+            return failedRun(lba, n, run, fua, e);
+        }
+    }
+
+    /** One write of remapped block {@code lba} to its spare {@code s}; a failure goes to the slow path. */
+    long writeSpareBlock(long lba, long s, ByteBuffer one, boolean fua) throws IOException {
+        try {
+            spare.write(s, one.duplicate(), fua);
+            return NOT_REALLOCATED;
+        } catch (IOException e) {
+            counters.writeErrors.increment();
+            return slowWriteBlock(lba, one, fua, true);
+        }
     }
 
     private long failedRun(long lba, int n, ByteBuffer run, boolean fua, IOException e) throws IOException {
@@ -529,6 +557,10 @@ public final class RemappingBlockDevice implements BlockDevice {
             maintenance = m;
         }
         return m;
+    }
+
+    RangeWriter rangeWriter() {
+        return rangeWriter;
     }
 
     BlockDevice dataArea() {

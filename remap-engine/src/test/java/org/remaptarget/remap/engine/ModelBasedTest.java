@@ -50,8 +50,8 @@ class ModelBasedTest {
 
     /**
      * The same operations on a disk where most of the unreadable primaries are replaced by runs of blocks moved to
-     * spares: multi-block reads over remapped blocks then mostly read through the primary and gather the spares, so
-     * those paths, and their fallbacks when a primary or a spare fails, meet the reference.
+     * spares: multi-block reads and writes over remapped blocks then mostly go through the primary in one call and
+     * gather the spares, so those paths, and their fallbacks when a primary or a spare fails, meet the reference.
      */
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 42})
@@ -72,6 +72,8 @@ class ModelBasedTest {
         }
         int ops = 0;
         long remapsSeen = 0;
+        long throughs = 0;
+        long fallbacks = 0;
         long transientFired = 0;
         for (int step = 0; step < STEPS; step++) {
             int kind = rnd.nextInt(100);
@@ -120,6 +122,8 @@ class ModelBasedTest {
                 }
             } else if (kind < 93) {
                 remapsSeen += v.stats().remaps();
+                throughs += v.device().rangeWriter().throughs.sum();
+                fallbacks += v.device().rangeWriter().fallbacks.sum();
                 transientFired += transientFirings();
                 v.close();
                 v = RemapVolume.open(dev, Volumes.opts());
@@ -132,6 +136,13 @@ class ModelBasedTest {
         }
         assertEquals(STEPS, ops);
         assertTrue(remapsSeen + v.stats().remaps() > 20, "the run must have exercised remapping");
+        if (remapRuns) {
+            throughs += v.device().rangeWriter().throughs.sum();
+            fallbacks += v.device().rangeWriter().fallbacks.sum();
+            assertTrue(throughs - fallbacks >= 5 && fallbacks >= 5, "multi-block writes must have written through "
+                    + "remapped runs and fallen back where a primary failed: " + throughs + " tried, " + fallbacks
+                    + " fell back");
+        }
         assertTrue(transientFired + transientFirings() >= 5, "transient faults must have fired (and been hidden): " + (transientFired + transientFirings()) + " of " + transientRules.size());
         v.close();
     }

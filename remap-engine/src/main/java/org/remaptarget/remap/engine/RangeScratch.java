@@ -1,0 +1,76 @@
+package org.remaptarget.remap.engine;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.remaptarget.remap.table.RemapTable;
+
+/**
+ * One multi-block request's working space on the range paths ({@link RangeReader}, {@link RangeWriter}): the
+ * remapped blocks of the range as one table lookup found them (offset in the request, spare; ascending offsets),
+ * and a buffer for gathered spare data. Used by one request at a time; requests take one from a {@link Pool} and
+ * give it back.
+ */
+final class RangeScratch {
+    int count;
+    int[] at = new int[64];
+    long[] spareOf = new long[64];
+    private ByteBuffer span;
+
+    /**
+     * Looks up every block of {@code [lba, +n)}: records the remapped ones in ascending order and returns the number
+     * of unmapped runs (maximal runs of blocks the lookup found not remapped).
+     */
+    int lookUp(RemapTable table, long lba, int n) {
+        if (at.length < n) {
+            at = new int[Math.max(n, at.length * 2)];
+            spareOf = new long[at.length];
+        }
+        count = table.mappingsInRange(lba, n, at, spareOf, 0);
+        int runs = 0;
+        int next = 0; // first block after the previous remapped one
+        for (int k = 0; k < count; k++) {
+            runs += at[k] > next ? 1 : 0;
+            next = at[k] + 1;
+        }
+        return runs + (n > next ? 1 : 0);
+    }
+
+    /** A buffer of exactly {@code bytes} (capacity grown to a power of two, kept for the next request). */
+    ByteBuffer span(int bytes) {
+        if (span == null || span.capacity() < bytes) {
+            span = ByteBuffer.allocate(Integer.highestOneBit(bytes - 1) << 1); // heap: cheap when the pool is empty
+        }
+        return span.clear().limit(bytes);
+    }
+
+    /**
+     * Scratch spaces kept for reuse, taken and returned with CAS (no lock): at most {@code slots} requests in
+     * flight at once allocate nothing; a request finding every slot empty makes its own, and a returned one that
+     * finds every slot full is dropped.
+     */
+    static final class Pool {
+        private final AtomicReferenceArray<RangeScratch> slots;
+
+        Pool(int slots) {
+            this.slots = new AtomicReferenceArray<>(slots);
+        }
+
+        RangeScratch take() {
+            for (int i = 0; i < slots.length(); i++) {
+                RangeScratch s = slots.get(i);
+                if (s != null && slots.compareAndSet(i, s, null)) {
+                    return s;
+                }
+            }
+            return new RangeScratch();
+        }
+
+        void give(RangeScratch s) {
+            for (int i = 0; i < slots.length(); i++) {
+                if (slots.get(i) == null && slots.compareAndSet(i, null, s)) {
+                    return;
+                }
+            }
+        }
+    }
+}
