@@ -1,6 +1,7 @@
 package org.remaptarget.remap.engine;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.remaptarget.remap.table.RemapTable;
 
@@ -14,7 +15,13 @@ final class RangeScratch {
     int count;
     int[] at = new int[64];
     long[] spareOf = new long[64];
+    private final boolean direct;
     private ByteBuffer span;
+
+    /** @param direct whether the gather buffer is direct memory (a device call then needs no bounce copy) */
+    RangeScratch(boolean direct) {
+        this.direct = direct;
+    }
 
     /**
      * Looks up every block of {@code [lba, +n)}: records the remapped ones in ascending order and returns the number
@@ -38,18 +45,22 @@ final class RangeScratch {
     /** A buffer of exactly {@code bytes} (capacity grown to a power of two, kept for the next request). */
     ByteBuffer span(int bytes) {
         if (span == null || span.capacity() < bytes) {
-            span = ByteBuffer.allocate(Integer.highestOneBit(bytes - 1) << 1); // heap: cheap when the pool is empty
+            int capacity = Integer.highestOneBit(bytes - 1) << 1;
+            span = direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
         }
         return span.clear().limit(bytes);
     }
 
     /**
      * Scratch spaces kept for reuse, taken and returned with CAS (no lock): at most {@code slots} requests in
-     * flight at once allocate nothing; a request finding every slot empty makes its own, and a returned one that
-     * finds every slot full is dropped.
+     * flight at once allocate nothing. The first {@code slots} spaces made have direct gather buffers (at most
+     * {@code slots} × the largest gather, kept for the device's life); a request finding every slot empty after that
+     * makes a heap one of its own (cheap to make and to drop), and a returned space that finds every slot full is
+     * dropped.
      */
     static final class Pool {
         private final AtomicReferenceArray<RangeScratch> slots;
+        private final AtomicInteger directMade = new AtomicInteger();
 
         Pool(int slots) {
             this.slots = new AtomicReferenceArray<>(slots);
@@ -62,7 +73,8 @@ final class RangeScratch {
                     return s;
                 }
             }
-            return new RangeScratch();
+            boolean direct = directMade.get() < slots.length() && directMade.incrementAndGet() <= slots.length();
+            return new RangeScratch(direct);
         }
 
         void give(RangeScratch s) {

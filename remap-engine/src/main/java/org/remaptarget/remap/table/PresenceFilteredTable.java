@@ -51,7 +51,10 @@ public final class PresenceFilteredTable implements RemapTable {
         return maybePresent(lba) ? inner.get(lba) : NOT_MAPPED;
     }
 
-    /** Skips regions whose bit is clear a word (64 regions) at a time; looks up only LBAs of marked regions. */
+    /**
+     * Skips regions whose bit is clear a word (64 regions) at a time; looks up only LBAs of marked regions, all of
+     * them in one {@link RemapTable#lookUpAll} (staged in {@code spares}, then compacted).
+     */
     @Override
     public int mappingsInRange(long from, int count, int[] offsets, long[] spares, int at) {
         long end = from + count;
@@ -60,17 +63,23 @@ public final class PresenceFilteredTable implements RemapTable {
         }
         int shift = bits.shift();
         long last = (end - 1) >>> shift;
+        int staged = at;
         for (long r = bits.nextSet(from >>> shift, last); r >= 0; r = bits.nextSet(r + 1, last)) {
             long stop = Math.min(end, (r + 1) << shift);
             for (long lba = Math.max(from, r << shift); lba < stop; lba++) {
-                long s = inner.get(lba);
-                if (s != NOT_MAPPED) {
-                    offsets[at] = (int) (lba - from);
-                    spares[at++] = s;
-                }
+                offsets[staged] = (int) (lba - from);
+                spares[staged++] = lba;
             }
         }
-        return at;
+        inner.lookUpAll(spares, at, staged);
+        int found = at;
+        for (int k = at; k < staged; k++) {
+            if (spares[k] != NOT_MAPPED) {
+                offsets[found] = offsets[k];
+                spares[found++] = spares[k];
+            }
+        }
+        return found;
     }
 
     @Override

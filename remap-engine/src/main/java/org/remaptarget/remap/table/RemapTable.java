@@ -52,6 +52,17 @@ public interface RemapTable {
         return at;
     }
 
+    /**
+     * Replaces each {@code keys[i]}, {@code from <= i < to}, by the spare of that LBA or {@link #NOT_MAPPED}, each as
+     * {@link #get} would (lock-free). Implementations may overlap the lookups' memory accesses (a range scan asks
+     * for many LBAs at once); this default looks them up one after the other.
+     */
+    default void lookUpAll(long[] keys, int from, int to) {
+        for (int i = from; i < to; i++) {
+            keys[i] = get(keys[i]);
+        }
+    }
+
     /** Calls {@code action} for every mapping (a weakly consistent snapshot while mutations go on). */
     void forEach(EntryConsumer action);
 

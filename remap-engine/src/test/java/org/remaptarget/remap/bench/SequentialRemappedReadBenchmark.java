@@ -41,13 +41,22 @@ import org.remaptarget.remap.table.IncrementalRemapTable;
 public class SequentialRemappedReadBenchmark {
     private static final int BS = 512;
     private static final int READ = 1 << 20;
-    private static final long DATA_BLOCKS = (256L << 20) / BS;
-    private static final long SPARE_BLOCKS = DATA_BLOCKS / 16;
     private static final int EVERY = 20;
 
     /** raw: the file; engine: no remaps; engine-1in20: every 20th block remapped. */
     @Param({"raw", "engine", "engine-1in20"})
     public String mode;
+
+    /** Size of the data area (1024: the iSCSI benchmark's LUN, 10^5 remapped blocks with one in 20). */
+    @Param({"256"})
+    public int dataMiB;
+
+    /** read, or write: the same access through the write path (write-through, gathered spare writes). */
+    @Param({"read"})
+    public String op;
+
+    private long dataBlocks;
+    private boolean writes;
 
     private Path dir;
     private RemapVolume volume;
@@ -59,12 +68,14 @@ public class SequentialRemappedReadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
+        dataBlocks = ((long) dataMiB << 20) / BS;
+        writes = op.equals("write");
         dir = Files.createTempDirectory("remap-seq-bench");
         Path file = dir.resolve("lun.img");
-        volume = RemapVolume.format(file, FormatOptions.of(BS, DATA_BLOCKS, SPARE_BLOCKS),
+        volume = RemapVolume.format(file, FormatOptions.of(BS, dataBlocks, dataBlocks / 16),
                 OpenOptions.defaults(IncrementalRemapTable::new).withName("bench"));
         ByteBuffer chunk = ByteBuffer.allocate(READ);
-        for (long lba = 0; lba < DATA_BLOCKS; lba += READ / BS) {
+        for (long lba = 0; lba < dataBlocks; lba += READ / BS) {
             new SplittableRandom(lba).nextBytes(chunk.array());
             chunk.clear();
             volume.device().write(lba, chunk, false);
@@ -72,11 +83,11 @@ public class SequentialRemappedReadBenchmark {
         if (mode.equals("engine-1in20")) {
             RemapState st = volume.metadata().state();
             long spare = 0;
-            for (long lba = 0; lba < DATA_BLOCKS; lba += EVERY) {
+            for (long lba = 0; lba < dataBlocks; lba += EVERY) {
                 st.apply(JournalRecord.map(lba, spare++, 0), true);
             }
             ByteBuffer one = ByteBuffer.allocate(BS);
-            for (long lba = 0; lba < DATA_BLOCKS; lba += EVERY) {
+            for (long lba = 0; lba < dataBlocks; lba += EVERY) {
                 new SplittableRandom(~lba).nextBytes(one.array());
                 one.clear();
                 volume.device().write(lba, one, false); // lands on the spare
@@ -95,20 +106,31 @@ public class SequentialRemappedReadBenchmark {
     @Benchmark
     public ByteBuffer sequentialRead1m() throws IOException {
         buf.clear();
-        target.read(base + next, buf);
-        next = (next + READ / BS) % DATA_BLOCKS;
+        if (writes) {
+            target.write(base + next, buf, false);
+        } else {
+            target.read(base + next, buf);
+        }
+        next = (next + READ / BS) % dataBlocks;
         return buf;
     }
 
-    /** Interleaved run: arguments rounds (default 30) and slice milliseconds (default 200). */
+    /**
+     * Interleaved run: arguments rounds (default 30), slice milliseconds (default 200), data MiB (default 256) and
+     * read or write (default read).
+     */
     public static void main(String[] args) throws IOException {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         long slice = (args.length > 1 ? Long.parseLong(args[1]) : 200) * 1_000_000L;
+        int dataMiB = args.length > 2 ? Integer.parseInt(args[2]) : 256;
+        String op = args.length > 3 ? args[3] : "read";
         String[] modes = {"raw", "engine", "engine-1in20"};
         SequentialRemappedReadBenchmark[] cases = new SequentialRemappedReadBenchmark[modes.length];
         for (int i = 0; i < modes.length; i++) {
             cases[i] = new SequentialRemappedReadBenchmark();
             cases[i].mode = modes[i];
+            cases[i].dataMiB = dataMiB;
+            cases[i].op = op;
             cases[i].setUp();
         }
         try {
@@ -127,8 +149,8 @@ public class SequentialRemappedReadBenchmark {
                     }
                 }
             }
-            System.out.printf("interleaved 1 MiB sequential reads, 512-byte blocks, %d rounds of %d ms%n", rounds,
-                    slice / 1_000_000);
+            System.out.printf("interleaved 1 MiB sequential %ss, %d MiB data area, 512-byte blocks, %d rounds of %d"
+                    + " ms%n", op, dataMiB, rounds, slice / 1_000_000);
             for (int i = 0; i < modes.length; i++) {
                 double[] ratio = new double[rounds];
                 for (int r = 0; r < rounds; r++) {

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.remaptarget.remap.engine.Volumes.BS;
 import static org.remaptarget.remap.engine.Volumes.pattern;
+import static org.remaptarget.remap.engine.Volumes.calls;
 import static org.remaptarget.remap.engine.Volumes.read;
+import static org.remaptarget.remap.engine.Volumes.slice;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -16,7 +18,6 @@ import org.remaptarget.remap.device.MediumErrorException;
 import org.remaptarget.remap.fault.FaultOp;
 import org.remaptarget.remap.fault.FaultOutcome;
 import org.remaptarget.remap.fault.FaultRule;
-import org.remaptarget.remap.fault.FaultTrigger;
 
 /**
  * Multi-block reads over remapped blocks ({@link RangeReader}): read-through of the primary with the spares laid
@@ -49,16 +50,7 @@ class RangeReaderTest {
     }
 
     private static long countReads(RemapVolume v, long deviceLba, long blocks) {
-        return v.faults().addRule(FaultRule.of(FaultOp.READ, deviceLba, blocks, new FaultOutcome.IoError())
-                .withTrigger(new FaultTrigger.AfterCalls(Long.MAX_VALUE)));
-    }
-
-    private static long calls(RemapVolume v, long rule) {
-        return v.faults().rules().stream().filter(r -> r.id() == rule).findFirst().orElseThrow().matchingCalls();
-    }
-
-    private static ByteBuffer slice(ByteBuffer all, long lba, int blocks) {
-        return all.duplicate().position((int) lba * BS).limit((int) (lba + blocks) * BS).slice();
+        return Volumes.countCalls(v, FaultOp.READ, deviceLba, blocks);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.remaptarget.remap.engine.Volumes.BS;
 import static org.remaptarget.remap.engine.Volumes.pattern;
+import static org.remaptarget.remap.engine.Volumes.calls;
 import static org.remaptarget.remap.engine.Volumes.read;
 
 import java.io.IOException;
@@ -13,11 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.remaptarget.remap.device.BlockDevice;
+import org.remaptarget.remap.device.ForwardingDevice;
 import org.remaptarget.remap.device.MemoryBlockDevice;
 import org.remaptarget.remap.fault.FaultOp;
 import org.remaptarget.remap.fault.FaultOutcome;
 import org.remaptarget.remap.fault.FaultRule;
-import org.remaptarget.remap.fault.FaultTrigger;
 
 /**
  * Multi-block writes over remapped blocks ({@link RangeWriter}): write-through of the primary with the remapped
@@ -39,16 +40,7 @@ class RangeWriterTest {
     }
 
     private static long countWrites(RemapVolume v, long deviceLba, long blocks) {
-        return v.faults().addRule(FaultRule.of(FaultOp.WRITE, deviceLba, blocks, new FaultOutcome.IoError())
-                .withTrigger(new FaultTrigger.AfterCalls(Long.MAX_VALUE)));
-    }
-
-    private static long calls(RemapVolume v, long rule) {
-        return v.faults().rules().stream().filter(r -> r.id() == rule).findFirst().orElseThrow().matchingCalls();
-    }
-
-    private static ByteBuffer slice(ByteBuffer all, long lba, int blocks) {
-        return all.duplicate().position((int) lba * BS).limit((int) (lba + blocks) * BS).slice();
+        return Volumes.countCalls(v, FaultOp.WRITE, deviceLba, blocks);
     }
 
     /** {@code expect} with {@code [lba, +blocks)} replaced by {@code data}. */
@@ -182,43 +174,13 @@ class RangeWriterTest {
         FormatOptions f = FormatOptions.of(BS, DATA, SPARES);
         List<long[]> fuaWrites = new ArrayList<>(); // {device lba, blocks}
         MemoryBlockDevice mem = new MemoryBlockDevice(BS, f.layout(false).backingBlocks());
-        BlockDevice dev = new BlockDevice() { // records FUA writes, passes everything on
-            @Override
-            public int blockSize() {
-                return mem.blockSize();
-            }
-
-            @Override
-            public long blockCount() {
-                return mem.blockCount();
-            }
-
-            @Override
-            public void read(long lba, ByteBuffer dst) throws IOException {
-                mem.read(lba, dst);
-            }
-
+        BlockDevice dev = new ForwardingDevice(mem) {
             @Override
             public void write(long lba, ByteBuffer src, boolean fua) throws IOException {
                 if (fua) {
                     fuaWrites.add(new long[] {lba, src.remaining() / BS});
                 }
-                mem.write(lba, src, fua);
-            }
-
-            @Override
-            public void flush() throws IOException {
-                mem.flush();
-            }
-
-            @Override
-            public void discard(long lba, long blocks) throws IOException {
-                mem.discard(lba, blocks);
-            }
-
-            @Override
-            public void close() {
-                mem.close();
+                super.write(lba, src, fua);
             }
         };
         RemapVolume.format(dev, null, f);

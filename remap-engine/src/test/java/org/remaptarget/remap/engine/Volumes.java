@@ -5,6 +5,10 @@ import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import org.remaptarget.remap.device.ManualTimeSource;
 import org.remaptarget.remap.device.MemoryBlockDevice;
+import org.remaptarget.remap.fault.FaultOp;
+import org.remaptarget.remap.fault.FaultOutcome;
+import org.remaptarget.remap.fault.FaultRule;
+import org.remaptarget.remap.fault.FaultTrigger;
 
 /** Helpers shared by engine tests: memory volumes with fault injection, deterministic data patterns. */
 public final class Volumes {
@@ -43,5 +47,21 @@ public final class Volumes {
         ByteBuffer b = ByteBuffer.allocate(blocks * d.blockSize());
         d.read(lba, b);
         return b.flip();
+    }
+
+    /** Installs a rule that counts {@code op} calls touching {@code [deviceLba, +blocks)} and never fires; its id. */
+    public static long countCalls(RemapVolume v, FaultOp op, long deviceLba, long blocks) {
+        return v.faults().addRule(FaultRule.of(op, deviceLba, blocks, new FaultOutcome.IoError())
+                .withTrigger(new FaultTrigger.AfterCalls(Long.MAX_VALUE)));
+    }
+
+    /** Calls counted so far by rule {@code rule} of {@link #countCalls}. */
+    public static long calls(RemapVolume v, long rule) {
+        return v.faults().rules().stream().filter(r -> r.id() == rule).findFirst().orElseThrow().matchingCalls();
+    }
+
+    /** Blocks {@code [lba, +blocks)} of {@code all} (a view). */
+    public static ByteBuffer slice(ByteBuffer all, long lba, int blocks) {
+        return all.duplicate().position((int) lba * BS).limit((int) (lba + blocks) * BS).slice();
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.remaptarget.remap.device.BlockDevice;
+import org.remaptarget.remap.device.ForwardingDevice;
 import org.remaptarget.remap.device.MemoryBlockDevice;
 import org.remaptarget.remap.device.RegionDevice;
 import org.remaptarget.remap.engine.TestRemapTable;
@@ -260,36 +261,15 @@ class MetadataStoreTest {
     }
 
     /** Blocks the first armed flush until released. */
-    private static final class GatedFlushDevice implements BlockDevice {
-        private final BlockDevice inner;
+    private static final class GatedFlushDevice extends ForwardingDevice {
         private final CountDownLatch entered;
         private final CountDownLatch release;
         volatile boolean armed;
 
         GatedFlushDevice(BlockDevice inner, CountDownLatch entered, CountDownLatch release) {
-            this.inner = inner;
+            super(inner);
             this.entered = entered;
             this.release = release;
-        }
-
-        @Override
-        public int blockSize() {
-            return inner.blockSize();
-        }
-
-        @Override
-        public long blockCount() {
-            return inner.blockCount();
-        }
-
-        @Override
-        public void read(long lba, ByteBuffer dst) throws IOException {
-            inner.read(lba, dst);
-        }
-
-        @Override
-        public void write(long lba, ByteBuffer src, boolean fua) throws IOException {
-            inner.write(lba, src, fua);
         }
 
         @Override
@@ -303,11 +283,6 @@ class MetadataStoreTest {
                 }
             }
             inner.flush();
-        }
-
-        @Override
-        public void discard(long lba, long blocks) throws IOException {
-            inner.discard(lba, blocks);
         }
 
         @Override

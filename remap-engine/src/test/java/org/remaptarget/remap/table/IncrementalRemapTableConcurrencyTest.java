@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Lock-free lookups hammering the table while one writer drives it through many grow/shrink rehashes. Bounded in
@@ -50,9 +51,11 @@ class IncrementalRemapTableConcurrencyTest {
         }
     }
 
-    @Test
+    /** Readers ask key by key ({@link IncrementalRemapTable#get}) or in batches ({@code lookUpAll}). */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
     @Timeout(60)
-    void readersDuringResizesNeverMissAStableKeyNorSeeARemovedOrForeignValue() throws Exception {
+    void readersDuringResizesNeverMissAStableKeyNorSeeARemovedOrForeignValue(boolean batched) throws Exception {
         final int stable = 5_000;
         final int churn = 30_000;
         final int cycles = 25;
@@ -70,8 +73,13 @@ class IncrementalRemapTableConcurrencyTest {
         List<Thread> readers = new ArrayList<>();
         for (int r = 0; r < READERS; r++) {
             final long seed = 100 + r;
-            Thread reader = new Thread(() -> readLoop(table, version, done, outcome, seed, stable, churn),
-                    "reader-" + r);
+            Thread reader = new Thread(() -> {
+                if (batched) {
+                    readLoopBatched(table, version, done, outcome, seed, stable, churn);
+                } else {
+                    readLoop(table, version, done, outcome, seed, stable, churn);
+                }
+            }, "reader-" + r);
             readers.add(reader);
             reader.start();
         }
@@ -168,4 +176,71 @@ class IncrementalRemapTableConcurrencyTest {
             }
         }
     }
+
+    /** As {@link #readLoop}, with each kind of key asked for in batches of {@value #BATCH} through lookUpAll. */
+    private static void readLoopBatched(IncrementalRemapTable table, AtomicLongArray version, AtomicBoolean done,
+            Outcome outcome, long seed, int stable, int churn) {
+        SplittableRandom random = new SplittableRandom(seed);
+        long deadline = System.nanoTime() + TIME_LIMIT_NANOS + TimeUnit.SECONDS.toNanos(2);
+        long[] keys = new long[BATCH];
+        int[] idx = new int[BATCH];
+        long[] before = new long[BATCH];
+        int s = 0;
+        while (!done.get() && outcome.failure.get() == null && System.nanoTime() < deadline) {
+            boolean rehashing = table.isResizing();
+            for (int k = 0; k < BATCH; k++) {
+                keys[k] = stableLba((s + k) % stable);
+            }
+            table.lookUpAll(keys, 0, BATCH);
+            for (int k = 0; k < BATCH; k++) {
+                long lba = stableLba((s + k) % stable);
+                if (keys[k] != lba + 17) {
+                    outcome.fail("stable lba " + lba + " read " + keys[k] + " in a batch");
+                    return;
+                }
+            }
+            s = (s + BATCH) % stable;
+
+            for (int k = 0; k < BATCH - 1; k++) {
+                idx[k] = random.nextInt(churn);
+                before[k] = version.get(idx[k]);
+                keys[k] = churnLba(idx[k]);
+            }
+            keys[BATCH - 1] = churnLba(churn) + 1; // never inserted
+            table.lookUpAll(keys, 0, BATCH);
+            for (int k = 0; k < BATCH - 1; k++) {
+                long c = churnLba(idx[k]);
+                long v1 = before[k];
+                long v2 = version.get(idx[k]);
+                long value = keys[k];
+                if (value != RemapTable.NOT_MAPPED && value / 1000 != c) {
+                    outcome.fail("churn lba " + c + " read a foreign value " + value + " in a batch");
+                    return;
+                }
+                if (v1 == v2 && v1 % 4 == 0) {
+                    outcome.absentChecks.incrementAndGet();
+                    if (value != RemapTable.NOT_MAPPED) {
+                        outcome.fail("removed lba " + c + " still read " + value + " in a batch");
+                        return;
+                    }
+                } else if (v1 == v2 && v1 % 4 == 2) {
+                    outcome.presentChecks.incrementAndGet();
+                    if (value == RemapTable.NOT_MAPPED) {
+                        outcome.fail("present lba " + c + " was missed in a batch");
+                        return;
+                    }
+                }
+            }
+            if (keys[BATCH - 1] != RemapTable.NOT_MAPPED) {
+                outcome.fail("never-inserted lba was found in a batch");
+                return;
+            }
+            outcome.lookups.addAndGet(2L * BATCH);
+            if (rehashing) {
+                outcome.lookupsDuringRehash.addAndGet(2L * BATCH);
+            }
+        }
+    }
+
+    private static final int BATCH = 64;
 }

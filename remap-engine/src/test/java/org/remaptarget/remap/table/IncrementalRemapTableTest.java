@@ -250,11 +250,62 @@ class IncrementalRemapTableTest {
             assertEquals(buckets, table.bucketCount(), "buckets at step " + step);
             long probe = random.nextLong(span);
             assertEquals(reference.getOrDefault(probe, RemapTable.NOT_MAPPED), table.get(probe), "probe at " + step);
+            if (step % 97 == 0) {
+                assertBatchAgrees(table, reference, random, span, "batch at step " + step);
+            }
         }
         Map<Long, Long> seen = new HashMap<>();
         table.forEach(seen::put);
         assertEquals(reference, seen);
         assertEquals(0, table.forcedCompletions());
+    }
+
+    /** {@link RemapTable#lookUpAll} over random keys (present, absent, repeated) gives what the reference holds. */
+    private static void assertBatchAgrees(RemapTable table, Map<Long, Long> reference, SplittableRandom random,
+                                          long span, String what) {
+        int n = 1 + random.nextInt(200);
+        long[] keys = new long[n + 2];
+        for (int i = 1; i <= n; i++) {
+            keys[i] = random.nextLong(span);
+        }
+        keys[0] = 12345; // outside [1, n]: left alone
+        keys[n + 1] = 67890;
+        long[] asked = keys.clone();
+        table.lookUpAll(keys, 1, n + 1);
+        assertEquals(12345, keys[0], what);
+        assertEquals(67890, keys[n + 1], what);
+        for (int i = 1; i <= n; i++) {
+            assertEquals(reference.getOrDefault(asked[i], RemapTable.NOT_MAPPED), keys[i], what + ", key " + asked[i]);
+        }
+    }
+
+    @Test
+    void batchedLookupsWalkLongChainsAndMatchGetMidResize() {
+        // a policy that lets chains grow to about ten entries, so batches meet chains longer than they walk
+        IncrementalRemapTable table = new IncrementalRemapTable(new TablePolicy(1000, 100, 64));
+        Map<Long, Long> reference = new HashMap<>();
+        SplittableRandom random = new SplittableRandom(7);
+        boolean sawResizing = false;
+        for (long lba = 0; lba < 20_000; lba++) {
+            long spare = random.nextLong(1L << 40);
+            table.put(lba * 7, spare);
+            reference.put(lba * 7, spare);
+            if (lba % 500 == 0) {
+                sawResizing |= table.isResizing();
+                assertBatchAgrees(table, reference, random, 20_000 * 7, "after " + lba + " puts");
+            }
+        }
+        assertTrue(sawResizing, "some batches must have run while a resize was in progress");
+        assertTrue(table.size() * 100 / table.bucketCount() > 400, "chains must be long: load "
+                + table.size() * 100 / table.bucketCount() + "%");
+        long[] all = new long[20_000];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i * 7L;
+        }
+        table.lookUpAll(all, 0, all.length);
+        for (int i = 0; i < all.length; i++) {
+            assertEquals(reference.get(i * 7L), all[i], "lba " + i * 7L);
+        }
     }
 
     @Test
