@@ -15,6 +15,12 @@ final class RangeScratch {
     int count;
     int[] at = new int[64];
     long[] spareOf = new long[64];
+    /**
+     * Largest gather buffer kept in direct memory (bigger ones are heap, and pay the JDK's bounce copy): a pool holds
+     * at most {@code slots} × this of direct memory per device, 8 MiB with the engine's 32 slots.
+     */
+    static final int MAX_DIRECT_SPAN = 256 << 10;
+
     private final boolean direct;
     private ByteBuffer span;
 
@@ -46,15 +52,16 @@ final class RangeScratch {
     ByteBuffer span(int bytes) {
         if (span == null || span.capacity() < bytes) {
             int capacity = Integer.highestOneBit(bytes - 1) << 1;
-            span = direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
+            span = direct && capacity <= MAX_DIRECT_SPAN ? ByteBuffer.allocateDirect(capacity)
+                    : ByteBuffer.allocate(capacity);
         }
         return span.clear().limit(bytes);
     }
 
     /**
      * Scratch spaces kept for reuse, taken and returned with CAS (no lock): at most {@code slots} requests in
-     * flight at once allocate nothing. The first {@code slots} spaces made have direct gather buffers (at most
-     * {@code slots} × the largest gather, kept for the device's life); a request finding every slot empty after that
+     * flight at once allocate nothing. The first {@code slots} spaces made have direct gather buffers (up to
+     * {@link #MAX_DIRECT_SPAN} each, kept for the device's life); a request finding every slot empty after that
      * makes a heap one of its own (cheap to make and to drop), and a returned space that finds every slot full is
      * dropped.
      */
