@@ -31,12 +31,7 @@ class RangeWriterTest {
 
     /** A volume holding {@code pattern(DATA, 1)}, with every {@code step}-th block from 0 on moved to a spare. */
     private static RemapVolume volumeWithEvery(int step) throws Exception {
-        RemapVolume v = Volumes.memory(DATA, SPARES);
-        v.device().write(0, pattern(DATA, 1), false);
-        for (long b = 0; b < DATA; b += step) {
-            v.remapNow(b); // ascending: consecutive spares
-        }
-        return v;
+        return Volumes.remappedEvery(DATA, SPARES, step);
     }
 
     private static long countWrites(RemapVolume v, long deviceLba, long blocks) {

@@ -64,4 +64,17 @@ public final class Volumes {
     public static ByteBuffer slice(ByteBuffer all, long lba, int blocks) {
         return all.duplicate().position((int) lba * BS).limit((int) (lba + blocks) * BS).slice();
     }
+
+    /**
+     * A memory volume of {@code data} blocks holding {@code pattern(data, 1)}, with every {@code step}-th block from 0
+     * on moved to a spare in ascending order (so on consecutive spares).
+     */
+    public static RemapVolume remappedEvery(int data, int spares, int step) throws IOException {
+        RemapVolume v = memory(data, spares);
+        v.device().write(0, pattern(data, 1), false);
+        for (long b = 0; b < data; b += step) {
+            v.remapNow(b);
+        }
+        return v;
+    }
 }
