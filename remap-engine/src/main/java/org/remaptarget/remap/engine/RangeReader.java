@@ -5,8 +5,6 @@ import java.nio.ByteBuffer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.remaptarget.remap.device.BlockDevice;
-import org.remaptarget.remap.device.MediumErrorException;
-import org.remaptarget.remap.table.RegionBitmap;
 import org.remaptarget.remap.table.RemapTable;
 
 /**
@@ -16,10 +14,8 @@ import org.remaptarget.remap.table.RemapTable;
  * <p><b>Read-through</b>: when the range's unmapped blocks form two runs or more, the whole range is read from the
  * data area in one call and the remapped blocks are then overlaid with their spare data. If that read fails, the
  * range is read again the split way (each unmapped run on its own, failures located per block with the engine's
- * retries, medium errors and pending marks), and the failure is remembered in {@code noReadThrough}, a
- * {@link RegionBitmap} of regions of at least {@code 2^MIN_REGION_SHIFT} blocks: the region of the block a medium
- * error names, or every region of the range when the error names none. Later reads touching a marked region split at once, so each failing primary
- * costs one failed read-through.
+ * retries, medium errors and pending marks), and the failure is remembered in {@link FailureRegions}: later reads
+ * touching a marked region split at once, so each failing primary costs one failed read-through.
  *
  * <p><b>Spare gather</b>: the spares of adjacent remapped blocks (all of the range's, after a read-through) are read
  * in as few calls as possible: one read of the whole spare span when it is dense (span ≤ 2 × blocks, ≤
@@ -32,8 +28,7 @@ import org.remaptarget.remap.table.RemapTable;
  * before the error is thrown. Errors are raised in ascending LBA order, as the split path raises them (after a
  * successful read-through only spares can fail).
  *
- * <p>Owns the failure regions ({@code noReadThrough}: at most 2^{@link #MAX_REGIONS_LOG2} bits, set lock-free
- * and never cleared while the device is open); per-request scratch space comes from the engine's
+ * <p>Owns its failure regions ({@code noReadThrough}); per-request scratch space comes from the engine's
  * {@link RangeScratch.Pool}, shared with the write path (each keeps a gather buffer of at most
  * {@link #MAX_GATHER_BYTES}, grown only as far as a request needed). Holds no lock; requests run concurrently.
  *
@@ -49,10 +44,6 @@ final class RangeReader {
     private static final Logger LOG = LogManager.getLogger(RangeReader.class);
     /** Largest spare span read in one call into scratch space. */
     static final int MAX_GATHER_BYTES = 1 << 20;
-    /** Smallest failure region: 2^4 blocks. */
-    static final int MIN_REGION_SHIFT = 4;
-    /** At most 2^this failure regions (256 KiB of bits), whatever the volume size. */
-    static final int MAX_REGIONS_LOG2 = 21;
 
     private final RemappingBlockDevice engine;
     private final BlockDevice data;
@@ -60,7 +51,7 @@ final class RangeReader {
     private final RemapTable table;
     private final int bs;
     private final int maxGatherBlocks;
-    private final RegionBitmap noReadThrough;
+    private final FailureRegions noReadThrough;
     private final RangeScratch.Pool pool;
 
     RangeReader(RemappingBlockDevice engine, BlockDevice data, BlockDevice spare, RemapTable table,
@@ -71,7 +62,7 @@ final class RangeReader {
         this.table = table;
         this.bs = data.blockSize();
         this.maxGatherBlocks = MAX_GATHER_BYTES / bs;
-        this.noReadThrough = new RegionBitmap(dataBlocks, MIN_REGION_SHIFT, MAX_REGIONS_LOG2);
+        this.noReadThrough = new FailureRegions(dataBlocks);
         this.pool = pool;
     }
 
@@ -91,11 +82,7 @@ final class RangeReader {
                 try {
                     data.read(lba, buf.duplicate());
                 } catch (IOException e) {
-                    if (e instanceof MediumErrorException m && m.lba() >= lba && m.lba() < lba + n) {
-                        noReadThrough.set(m.lba()); // the device named the block: later reads find the next one
-                    } else {
-                        noReadThrough.set(lba, n);
-                    }
+                    noReadThrough.failed(lba, n, e);
                     LOG.debug("{}: read-through of [{}, +{}) failed ({}); splitting at remapped blocks here from now"
                             + " on", engine, lba, n, e.toString());
                     return split(lba, n, buf, sc);
@@ -119,10 +106,7 @@ final class RangeReader {
         int j = 0;
         while (i < n) {
             if (j < sc.count && sc.at[j] == i) {
-                int g = j + 1;
-                while (g < sc.count && sc.at[g] == sc.at[g - 1] + 1) {
-                    g++;
-                }
+                int g = sc.groupEnd(j);
                 recovered = ReadRecovery.max(recovered, spares(lba, buf, sc, j, g));
                 i = sc.at[g - 1] + 1;
                 j = g;

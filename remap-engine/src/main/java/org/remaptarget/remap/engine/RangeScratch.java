@@ -48,6 +48,15 @@ final class RangeScratch {
         return runs + (n > next ? 1 : 0);
     }
 
+    /** The entry after the group of adjacent remapped blocks that starts at entry {@code j} (offsets one apart). */
+    int groupEnd(int j) {
+        int g = j + 1;
+        while (g < count && at[g] == at[g - 1] + 1) {
+            g++;
+        }
+        return g;
+    }
+
     /** A buffer of exactly {@code bytes} (capacity grown to a power of two, kept for the next request). */
     ByteBuffer span(int bytes) {
         if (span == null || span.capacity() < bytes) {

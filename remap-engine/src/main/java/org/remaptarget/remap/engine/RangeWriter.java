@@ -6,8 +6,6 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.remaptarget.remap.device.BlockDevice;
-import org.remaptarget.remap.device.MediumErrorException;
-import org.remaptarget.remap.table.RegionBitmap;
 import org.remaptarget.remap.table.RemapTable;
 
 /**
@@ -20,9 +18,8 @@ import org.remaptarget.remap.table.RemapTable;
  * split or read-through, takes its spare; the engine never unmaps a block), and it is a write the split path would
  * have made too if the block had not moved. If the primary write fails (a remapped block's primary is usually bad),
  * the range is written again the split way (each unmapped run on its own, failures located per block with the
- * engine's retries and remaps), and the failure is remembered in {@code noWriteThrough}, a {@link RegionBitmap} with
- * the read path's region size: the region of the block a medium error names, or every region of the range when the
- * error names none. Later writes touching a marked region split at once, so each failing primary costs one failed
+ * engine's retries and remaps), and the failure is remembered in {@link FailureRegions} (its own, apart from the
+ * read path's): later writes touching a marked region split at once, so each failing primary costs one failed
  * write-through.
  *
  * <p><b>Spare gather</b>: the remapped blocks are taken in LBA order, and each run of them whose spares are
@@ -36,8 +33,7 @@ import org.remaptarget.remap.table.RemapTable;
  * call and redoes the range under stripe locks when a remap ran meanwhile), exactly as for the split path. Errors
  * are raised in ascending LBA order of the blocks that could not be written.
  *
- * <p>Owns the failure regions ({@code noWriteThrough}: at most 2^{@link RangeReader#MAX_REGIONS_LOG2} bits, set
- * lock-free and never cleared while the device is open); scratch space comes from the engine's
+ * <p>Owns its failure regions ({@code noWriteThrough}); scratch space comes from the engine's
  * {@link RangeScratch.Pool}, shared with the read path. Holds no lock; requests run concurrently.
  */
 final class RangeWriter {
@@ -49,7 +45,7 @@ final class RangeWriter {
     private final RemapTable table;
     private final int bs;
     private final int maxGatherBlocks;
-    private final RegionBitmap noWriteThrough;
+    private final FailureRegions noWriteThrough;
     private final RangeScratch.Pool pool;
     /** Write-throughs tried, and those that failed and fell back to the split path (for tests and probes). */
     final LongAdder throughs = new LongAdder();
@@ -63,8 +59,7 @@ final class RangeWriter {
         this.table = table;
         this.bs = data.blockSize();
         this.maxGatherBlocks = Math.max(1, RangeReader.MAX_GATHER_BYTES / bs);
-        this.noWriteThrough = new RegionBitmap(dataBlocks, RangeReader.MIN_REGION_SHIFT,
-                RangeReader.MAX_REGIONS_LOG2);
+        this.noWriteThrough = new FailureRegions(dataBlocks);
         this.pool = pool;
     }
 
@@ -88,11 +83,7 @@ final class RangeWriter {
                 data.write(lba, buf.duplicate(), fua);
             } catch (IOException e) {
                 fallbacks.increment();
-                if (e instanceof MediumErrorException m && m.lba() >= lba && m.lba() < lba + n) {
-                    noWriteThrough.set(m.lba());
-                } else {
-                    noWriteThrough.set(lba, n);
-                }
+                noWriteThrough.failed(lba, n, e);
                 LOG.debug("{}: write-through of [{}, +{}) failed ({}); splitting at remapped blocks here from now on",
                         engine, lba, n, e.toString());
                 return split(lba, n, buf, sc, fua);
@@ -110,10 +101,7 @@ final class RangeWriter {
         int j = 0;
         while (i < n) {
             if (j < sc.count && sc.at[j] == i) {
-                int g = j + 1;
-                while (g < sc.count && sc.at[g] == sc.at[g - 1] + 1) {
-                    g++;
-                }
+                int g = sc.groupEnd(j);
                 moved = Math.max(moved, spares(lba, buf, sc, j, g, fua));
                 i = sc.at[g - 1] + 1;
                 j = g;
