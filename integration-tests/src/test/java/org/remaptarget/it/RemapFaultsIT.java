@@ -221,6 +221,11 @@ class RemapFaultsIT {
                 metrics.body());
         assertTrue(metrics.body().contains("remap_target_lun_health{" + labels + ",state=\"OK\"} 0"),
                 metrics.body());
+        java.util.regex.Matcher hits = java.util.regex.Pattern.compile("remap_target_lun_spare_cache_blocks_total\\{"
+                + java.util.regex.Pattern.quote(labels) + ",result=\"hit\"} (\\d+)").matcher(metrics.body());
+        assertTrue(hits.find() && Long.parseLong(hits.group(1)) >= remapped.size(),
+                "the remapped blocks were read back from the spare cache (each was cached by its remap):\n"
+                        + metrics.body());
         Tools.Result status = Tools.run(60, Cli.command("status", "--admin", adminAddr, "--token-file",
                 token.toString()));
         assertTrue(status.ok(), status.output());

@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.remaptarget.remap.device.BlockDevice;
+import org.remaptarget.remap.device.CachingDevice;
 import org.remaptarget.remap.device.FileBlockDevice;
 import org.remaptarget.remap.device.RegionDevice;
 import org.remaptarget.remap.fault.FaultInjectingDevice;
@@ -45,6 +46,7 @@ public final class RemapVolume implements Closeable {
     private final List<BlockDevice> owned;
     private final FaultInjectingDevice faults;
     private final FaultInjectingDevice spareFaults;
+    private final CachingDevice spareCache;
     private final MetadataStore store;
     private final RemappingBlockDevice engine;
     private final VolumeMaintenance maintenance;
@@ -55,12 +57,14 @@ public final class RemapVolume implements Closeable {
     private boolean closed;
 
     private RemapVolume(Superblock sb, List<BlockDevice> owned, FaultInjectingDevice faults,
-                        FaultInjectingDevice spareFaults, MetadataStore store, RemappingBlockDevice engine,
-                        EngineCounters counters, Listeners listeners, HealthMonitor health, String name) {
+                        FaultInjectingDevice spareFaults, CachingDevice spareCache, MetadataStore store,
+                        RemappingBlockDevice engine, EngineCounters counters, Listeners listeners, HealthMonitor health,
+                        String name) {
         this.superblock = sb;
         this.owned = owned;
         this.faults = faults;
         this.spareFaults = spareFaults;
+        this.spareCache = spareCache;
         this.store = store;
         this.engine = engine;
         this.maintenance = new VolumeMaintenance(engine);
@@ -163,12 +167,19 @@ public final class RemapVolume implements Closeable {
             throw new IllegalArgumentException("OpenOptions has no remap table factory");
         }
         String name = o.name() != null ? o.name() : backing.toString();
+        // the spare-area cache sits directly on the device that holds the spare area, below fault injection (so
+        // injected faults fire on cached blocks too); where that area is, the superblock says (read here without
+        // repairing; the read below repairs a bad copy through the whole stack)
+        CachingDevice cache = spareCache(backing, spareDevice, VolumeHeaders.readSuperblock(backing, name, true)
+                .layout(), o);
+        BlockDevice base = cache != null && spareDevice == null ? cache : backing;
+        BlockDevice spareBase = cache != null && spareDevice != null ? cache : spareDevice;
         FaultInjectingDevice faults = o.faultInjection()
-                ? new FaultInjectingDevice(backing, o.time(), o.trackUnflushedWrites()) : null;
-        FaultInjectingDevice spareFaults = o.faultInjection() && spareDevice != null
-                ? new FaultInjectingDevice(spareDevice, o.time(), o.trackUnflushedWrites()) : null;
-        BlockDevice b = faults != null ? faults : backing;
-        BlockDevice sd = spareFaults != null ? spareFaults : spareDevice;
+                ? new FaultInjectingDevice(base, o.time(), o.trackUnflushedWrites()) : null;
+        FaultInjectingDevice spareFaults = o.faultInjection() && spareBase != null
+                ? new FaultInjectingDevice(spareBase, o.time(), o.trackUnflushedWrites()) : null;
+        BlockDevice b = faults != null ? faults : base;
+        BlockDevice sd = spareFaults != null ? spareFaults : spareBase;
 
         Superblock sb = VolumeHeaders.readSuperblock(b, name, false);
         if (o.expectedLunUuid() != null && !o.expectedLunUuid().equals(sb.lunUuid())) {
@@ -207,7 +218,23 @@ public final class RemapVolume implements Closeable {
         }
         LOG.info("{}: opened LUN {} ({} blocks, {} remapped, {} pending, health {})", name, sb.lunUuid(),
                 l.dataBlocks(), state.table().size(), state.pendingCount(), health.current());
-        return new RemapVolume(sb, owned, faults, spareFaults, store, engine, counters, listeners, health, name);
+        return new RemapVolume(sb, owned, faults, spareFaults, cache, store, engine, counters, listeners, health,
+                name);
+    }
+
+    /**
+     * The cache for the spare area of layout {@code l} (on {@code spareDevice} if the volume has one, else inside
+     * {@code backing}), or null when {@code o} gives it no memory. Opening refuses a mismatch between layout and
+     * devices later, with its own message; no cache is made for one here.
+     */
+    private static CachingDevice spareCache(BlockDevice backing, BlockDevice spareDevice, Layout l, OpenOptions o) {
+        BlockDevice holder = l.externalSpare() ? spareDevice : backing;
+        long blocks = Math.min(l.spareBlocks(), o.spareCacheBytes() / backing.blockSize());
+        if (holder == null || blocks == 0 || l.externalSpare() != (spareDevice != null)
+                || l.spareStart() + l.spareBlocks() > holder.blockCount()) {
+            return null;
+        }
+        return new CachingDevice(holder, l.spareStart(), l.spareBlocks(), (int) Math.min(blocks, Integer.MAX_VALUE));
     }
 
     // ------------------------------------------------------------------ accessors
@@ -243,6 +270,11 @@ public final class RemapVolume implements Closeable {
             throw new IllegalStateException(name + ": no fault injection on a separate spare device");
         }
         return spareFaults;
+    }
+
+    /** The cache of the spare area (its hit and miss counts), empty when opened without cache memory. */
+    public java.util.Optional<CachingDevice> spareCache() {
+        return java.util.Optional.ofNullable(spareCache);
     }
 
     /** Backing-device LBA of data-area block {@code lba} (for fault rules). */

@@ -111,10 +111,16 @@ class RemapVolumeTest {
     }
 
     @Test
-    void stackIsEngineOverRegionsOverFaultInjectorOverTheBackingDevice() throws IOException {
+    void stackIsEngineOverRegionsOverFaultInjectorOverSpareCacheOverTheBackingDevice() throws IOException {
         org.remaptarget.remap.device.MemoryBlockDevice mem = Volumes.formatted(FormatOptions.of(512, 100, 8));
         RemapVolume v = RemapVolume.open(mem, Volumes.opts());
-        assertTrue(v.faults().inner() == mem, "the fault injector wraps the backing device directly");
+        assertTrue(v.faults().inner() instanceof org.remaptarget.remap.device.CachingDevice,
+                "the fault injector wraps the spare-area cache");
+        org.remaptarget.remap.device.CachingDevice cache = (org.remaptarget.remap.device.CachingDevice)
+                v.faults().inner();
+        assertTrue(RemapVolume.open(Volumes.formatted(FormatOptions.of(512, 100, 8)), Volumes.opts()
+                .withSpareCacheBytes(0)).faults().inner() instanceof org.remaptarget.remap.device.MemoryBlockDevice,
+                "without cache memory the fault injector wraps the backing device directly");
         ByteBuffer direct = data(512, 1, 9);
         mem.write(v.backingLbaOfData(17), direct.duplicate(), false); // below the injector
         ByteBuffer got = ByteBuffer.allocate(512);
@@ -123,6 +129,19 @@ class RemapVolumeTest {
         v.faults().addRule(FaultRule.of(FaultOp.READ, v.backingLbaOfData(17), 1, new FaultOutcome.IoError()));
         got.clear();
         assertThrows(org.remaptarget.remap.device.MediumErrorException.class, () -> v.device().read(17, got));
+
+        // a remapped block is read from the cache, and a fault injected on its spare still fires
+        long spare = v.remapNow(40);
+        ByteBuffer written = data(512, 1, 10);
+        v.device().write(40, written.duplicate(), false);
+        long hits = cache.hits();
+        got.clear();
+        v.device().read(40, got);
+        assertEquals(written, got.flip());
+        assertEquals(hits + 1, cache.hits(), "the spare came from the cache");
+        v.faults().addRule(FaultRule.of(FaultOp.READ, v.deviceLbaOfSpare(spare), 1, new FaultOutcome.IoError()));
+        got.clear();
+        assertThrows(IOException.class, () -> v.device().read(40, got));
     }
 
     @Test

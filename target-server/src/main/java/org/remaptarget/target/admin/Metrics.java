@@ -70,6 +70,12 @@ final class Metrics {
         forEachVolume((s, l) -> sample(sb, "remap_target_lun_spares_used", l, s.sparesUsed() + s.sparesRetired()));
         header(sb, "remap_target_lun_spares_total", "gauge", "Size of the spare area in blocks.");
         forEachVolume((s, l) -> sample(sb, "remap_target_lun_spares_total", l, s.sparesTotal()));
+        header(sb, "remap_target_lun_spare_cache_blocks_total", "counter",
+                "Blocks of spare-area reads served from the spare cache (hit) or read from the device (miss).");
+        forEachLun((h, l) -> h.volume().flatMap(v -> v.spareCache()).ifPresent(c -> {
+            sample(sb, "remap_target_lun_spare_cache_blocks_total", l + ",result=\"hit\"", c.hits());
+            sample(sb, "remap_target_lun_spare_cache_blocks_total", l + ",result=\"miss\"", c.misses());
+        }));
         header(sb, "remap_target_lun_media_errors_total", "counter", "Read and write errors seen on the backing store.");
         forEachVolume((s, l) -> {
             sample(sb, "remap_target_lun_media_errors_total", l + ",op=\"read\"", s.readErrors());

@@ -122,6 +122,9 @@ public final class LunHandle {
         OpenOptions oo = OpenOptions.defaults(IncrementalRemapTable::new).withFaultInjection(true)
                 .withDegradedPercent(lc.healthThreshold()).withName(target.iqn() + "/" + lc.lun())
                 .withSpareFile(lc.sparePath()).withDeallocator(deallocator(lc));
+        if (lc.spareCacheBytes() >= 0) {
+            oo = oo.withSpareCacheBytes(lc.spareCacheBytes());
+        }
         if (!Files.exists(lc.path()) || Files.size(lc.path()) == 0) {
             if (lc.sizeBytes() == 0) {
                 throw new ConfigException(source, "size", 0, lc.path() + " does not exist and no size is given");

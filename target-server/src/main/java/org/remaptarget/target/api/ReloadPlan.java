@@ -190,6 +190,9 @@ record ReloadPlan(List<String> addedTargets, List<String> removedTargets, List<L
         if (a.healthThreshold() != b.healthThreshold()) {
             d.add("health-threshold");
         }
+        if (a.spareCacheBytes() != b.spareCacheBytes()) {
+            d.add("spare-cache");
+        }
         return String.join(", ", d);
     }
 

@@ -148,7 +148,8 @@ public final class ConfigLoader {
 
         private LunConfig lun(Node node, String path) throws ConfigException {
             Map<String, Node> m = mapping(node, path, Set.of("lun", "path", "size", "block-size", "serial",
-                    "read-only", "passthrough", "spare", "spare-path", "health-threshold", "thin", "removable"));
+                    "read-only", "passthrough", "spare", "spare-path", "health-threshold", "thin", "removable",
+                    "spare-cache"));
             int lun = (int) integer(require(m, "lun", node, path), path + ".lun", 0, 16383);
             Path p = path(require(m, "path", node, path), path + ".path");
             long size = m.containsKey("size") ? size(m.get("size"), path + ".size") : 0;
@@ -179,7 +180,9 @@ public final class ConfigLoader {
                     ? (int) integer(m.get("health-threshold"), path + ".health-threshold", 1, 100) : 80;
             boolean thin = !m.containsKey("thin") || bool(m.get("thin"), path + ".thin");
             boolean removable = m.containsKey("removable") && bool(m.get("removable"), path + ".removable");
-            return new LunConfig(lun, p, size, bs, serial, ro, pt, spare, sparePath, threshold, thin, removable);
+            long cache = m.containsKey("spare-cache") ? size(m.get("spare-cache"), path + ".spare-cache") : -1;
+            return new LunConfig(lun, p, size, bs, serial, ro, pt, spare, sparePath, threshold, thin, removable,
+                    cache);
         }
 
         private InetSocketAddress portal(Node node, String path) throws ConfigException {

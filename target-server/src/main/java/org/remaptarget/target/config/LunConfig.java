@@ -17,10 +17,20 @@ import java.nio.file.Path;
  * @param healthThreshold spare use (percent) above which the LUN reports DEGRADED
  * @param thin            thin provisioned: UNMAP / WRITE SAME UNMAP free space in the backing file (default true)
  * @param removable       removable medium (RMB = 1; eject and load with START STOP UNIT); default false
+ * @param spareCacheBytes memory for the cache of the spare area (remapped blocks' data read from memory), in bytes;
+ *                        0 = none, -1 = the engine's default (64 MiB; taken only as spares are used)
  */
 public record LunConfig(int lun, Path path, long sizeBytes, int blockSize, String serial, boolean readOnly,
                         boolean passthrough, long spareBytes, Path sparePath, int healthThreshold, boolean thin,
-                        boolean removable) {
+                        boolean removable, long spareCacheBytes) {
+
+    /** A LUN with the engine's default spare cache. */
+    public LunConfig(int lun, Path path, long sizeBytes, int blockSize, String serial, boolean readOnly,
+                     boolean passthrough, long spareBytes, Path sparePath, int healthThreshold, boolean thin,
+                     boolean removable) {
+        this(lun, path, sizeBytes, blockSize, serial, readOnly, passthrough, spareBytes, sparePath, healthThreshold,
+                thin, removable, -1);
+    }
 
     /** A fixed-disk LUN, thin or thick. */
     public LunConfig(int lun, Path path, long sizeBytes, int blockSize, String serial, boolean readOnly,

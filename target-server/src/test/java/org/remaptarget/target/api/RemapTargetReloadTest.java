@@ -16,6 +16,8 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.remaptarget.remap.device.CachingDevice;
+import org.remaptarget.remap.device.FileBlockDevice;
 import org.remaptarget.remap.engine.OpenOptions;
 import org.remaptarget.remap.engine.RemapVolume;
 import org.remaptarget.remap.table.IncrementalRemapTable;
@@ -23,8 +25,8 @@ import org.remaptarget.target.config.AccessConfig;
 import org.remaptarget.target.config.ChapCredential;
 import org.remaptarget.target.config.ConfigException;
 import org.remaptarget.target.config.LimitsConfig;
-import org.remaptarget.target.config.SecurityConfig;
 import org.remaptarget.target.config.LunConfig;
+import org.remaptarget.target.config.SecurityConfig;
 import org.remaptarget.target.config.ServerConfig;
 import org.remaptarget.target.config.TargetConfig;
 import org.remaptarget.target.testing.TestInitiator;
@@ -192,6 +194,22 @@ class RemapTargetReloadTest {
         assertEquals(first, server.config());
         assertEquals(List.of(A), server.targetNames(), "target B of the refused file was not added");
         assertEquals(GOOD, tur(s, 0).status(), "no unit attention: nothing changed");
+    }
+
+    @Test
+    void theSpareCacheSizeReachesTheEngineAndChangingItIsRefusedNamingTheKey() throws Exception {
+        LunConfig l0 = lun("reload-a", 0);
+        LunConfig none = new LunConfig(0, l0.path(), SIZE, 512, null, false, false, 1L << 20, null, 80, true, false,
+                0);
+        server = RemapTarget.start(config(new TargetConfig(A, "a", List.of(none)), target(B, "b", 0)));
+        assertTrue(server.lun(A, 0).volume().orElseThrow().faults().inner() instanceof FileBlockDevice,
+                "spare-cache 0: no cache under the fault injector");
+        assertTrue(server.lun(B, 0).volume().orElseThrow().faults().inner() instanceof CachingDevice,
+                "the default: a spare-area cache under the fault injector");
+
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> server.reload(config(target(A, "a", 0), target(B, "b", 0))));
+        assertTrue(e.getMessage().contains("(spare-cache)"), e.getMessage());
     }
 
     @Test

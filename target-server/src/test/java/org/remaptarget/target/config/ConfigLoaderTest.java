@@ -70,6 +70,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSpareCacheTakesTheEngineDefaultUnlessSized() throws Exception {
+        assertEquals(-1, parse(MINIMAL).targets().get(0).luns().get(0).spareCacheBytes());
+        assertEquals(16L << 20, parse(MINIMAL + "        spare-cache: 16MiB\n").targets().get(0).luns().get(0)
+                .spareCacheBytes());
+        assertEquals(0, parse(MINIMAL + "        spare-cache: 0\n").targets().get(0).luns().get(0).spareCacheBytes());
+    }
+
+    @Test
+    void aSpareCacheThatIsNotASizeIsNamedWithItsLine() {
+        ConfigException e = error(MINIMAL + "        spare-cache: plenty\n");
+        assertEquals("targets[0].luns[0].spare-cache", e.key());
+        assertEquals(7, e.line());
+        assertTrue(e.getMessage().contains("'plenty' is not a size"), e.getMessage());
+    }
+
+    @Test
     void shippedExampleConfigurationLoads() throws Exception {
         Path example = Path.of("..", "conf", "remap-target.yaml");
         ServerConfig c = loader.load(example);

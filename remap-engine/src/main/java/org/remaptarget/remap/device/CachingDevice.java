@@ -1,0 +1,319 @@
+package org.remaptarget.remap.device;
+
+import java.io.IOException;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Keeps the blocks of one region of a device {@code [from, +count)} that were last read or written through it in
+ * memory, so reading them again is a copy instead of a device call. The engine puts its spare area behind one: a
+ * request over a remapped block otherwise needs a second device call (the spare) beside the data area's, and that
+ * call is most of what remapping costs a small read.
+ *
+ * <p>Structure: direct-mapped, {@code slots} blocks: region block {@code b} can only live in slot
+ * {@code b % slots}. Spares are handed out from the start of the spare area, so the first {@code slots} spares in
+ * use never evict each other. Block data lives in 1 MiB heap chunks made on first use, so memory follows the blocks
+ * actually cached. Requests of more than {@link #MAX_CACHED_BLOCKS} blocks are neither served from nor put into the
+ * cache (they pass through, invalidating what they overwrite); blocks outside the region always pass through.
+ *
+ * <p>Consistency (the invariant: once a write or discard returns, no read returns the block's content from before
+ * it; and the cache never holds content the device does not hold). Per slot there is a sequence number (odd while
+ * the slot is being changed; readers of a cached block copy it and check the number did not move), a write
+ * generation and a count of writes in flight:
+ * <ul>
+ *   <li>a write (or discard) of a block first counts itself in and bumps the generation, then drops the block from
+ *       its slot, then calls the device. Afterwards it puts its own data into the slot only if it was the only write
+ *       of that slot in flight when it started and no write started since (so no other write overlapped it and its
+ *       data is what the device holds); then it counts itself out;</li>
+ *   <li>a read that misses notes the generation, and whether any write is in flight, before calling the device, and
+ *       puts what it read into the slot only if no write was in flight then and the generation has not moved since
+ *       (so no write overlapped its device read).</li>
+ * </ul>
+ * Failed device calls put nothing in the cache; a failed write leaves its blocks out of it. A block in the cache is
+ * served without asking the device, as the page cache serves a cached page: new read errors of the medium under it
+ * show when it leaves the cache. That is why this sits directly on the file or memory device, below fault
+ * injection, so injected faults still fire on every request.
+ *
+ * <p>Locks: none held across a device call. A slot's sequence number is held (odd) only while a block is copied in
+ * or dropped; writers spin for it, readers and fillers give up instead of waiting.
+ */
+public final class CachingDevice implements BlockDevice {
+    /** Largest request (in blocks) served from or put into the cache. */
+    public static final int MAX_CACHED_BLOCKS = 64;
+    private static final int CHUNK_BYTES = 1 << 20;
+    private static final long NO_FILL = -1;
+
+    private final BlockDevice inner;
+    private final int bs;
+    private final long from;
+    private final long end;
+    private final int slots;
+    private final int slotsPerChunk;
+    private final AtomicReferenceArray<ByteBuffer> chunks;
+    /** Region block + 1 held by each slot; 0: none. */
+    private final AtomicLongArray tags;
+    private final AtomicLongArray seq;
+    private final AtomicLongArray gen;
+    private final AtomicIntegerArray writers;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+
+    /**
+     * @param inner       the device (owned: closed with this one)
+     * @param from        first cached LBA of {@code inner}
+     * @param count       number of cached LBAs
+     * @param cacheBlocks slots: how many blocks the cache holds at most (≥ 1)
+     */
+    public CachingDevice(BlockDevice inner, long from, long count, int cacheBlocks) {
+        inner.checkRange(from, count);
+        if (cacheBlocks < 1) {
+            throw new IllegalArgumentException("a cache needs at least one block, not " + cacheBlocks);
+        }
+        this.inner = inner;
+        this.bs = inner.blockSize();
+        this.from = from;
+        this.end = from + count;
+        this.slots = (int) Math.min(cacheBlocks, Math.max(1, count));
+        this.slotsPerChunk = CHUNK_BYTES / bs;
+        this.chunks = new AtomicReferenceArray<>((slots + slotsPerChunk - 1) / slotsPerChunk);
+        this.tags = new AtomicLongArray(slots);
+        this.seq = new AtomicLongArray(slots);
+        this.gen = new AtomicLongArray(slots);
+        this.writers = new AtomicIntegerArray(slots);
+    }
+
+    /** Blocks read from the cache, and blocks of cacheable reads that went to the device (for tests and stats). */
+    public long hits() {
+        return hits.sum();
+    }
+
+    public long misses() {
+        return misses.sum();
+    }
+
+    @Override
+    public int blockSize() {
+        return bs;
+    }
+
+    @Override
+    public long blockCount() {
+        return inner.blockCount();
+    }
+
+    @Override
+    public void read(long lba, ByteBuffer dst) throws IOException {
+        int n = blocksIn(dst);
+        checkRange(lba, n);
+        if (n > MAX_CACHED_BLOCKS || lba < from || lba + n > end) {
+            inner.read(lba, dst);
+            return;
+        }
+        int start = dst.position();
+        if (allCached(lba, n, dst, start)) {
+            dst.position(start + n * bs);
+            hits.add(n);
+            return;
+        }
+        misses.add(n);
+        if (n == 1) {
+            int slot = slot(lba);
+            long g = fillTicket(slot);
+            inner.read(lba, dst);
+            if (g != NO_FILL) {
+                fill(slot, lba, dst, start, g, 0);
+            }
+            return;
+        }
+        long[] tickets = new long[n];
+        for (int i = 0; i < n; i++) {
+            tickets[i] = fillTicket(slot(lba + i));
+        }
+        inner.read(lba, dst);
+        for (int i = 0; i < n; i++) {
+            if (tickets[i] != NO_FILL) {
+                fill(slot(lba + i), lba + i, dst, start + i * bs, tickets[i], 0);
+            }
+        }
+    }
+
+    @Override
+    public void write(long lba, ByteBuffer src, boolean fua) throws IOException {
+        int n = blocksIn(src);
+        checkRange(lba, n);
+        long a = Math.max(lba, from);
+        long b = Math.min(lba + n, end);
+        if (a >= b) {
+            inner.write(lba, src, fua);
+            return;
+        }
+        int start = src.position();
+        boolean keep = n <= MAX_CACHED_BLOCKS;
+        long[] tickets = keep ? new long[(int) (b - a)] : null;
+        begin(a, b, tickets);
+        try {
+            inner.write(lba, src, fua);
+            if (keep) {
+                for (long x = a; x < b; x++) {
+                    long t = tickets[(int) (x - a)];
+                    if (t != NO_FILL) {
+                        fill(slot(x), x, src, start + (int) (x - lba) * bs, t, 1);
+                    }
+                }
+            }
+        } finally {
+            finish(a, b);
+        }
+    }
+
+    @Override
+    public void discard(long lba, long blocks) throws IOException {
+        checkRange(lba, blocks);
+        long a = Math.max(lba, from);
+        long b = Math.min(lba + blocks, end);
+        if (a >= b) {
+            inner.discard(lba, blocks);
+            return;
+        }
+        begin(a, b, null);
+        try {
+            inner.discard(lba, blocks);
+        } finally {
+            finish(a, b);
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        inner.flush();
+    }
+
+    @Override
+    public AllocationRun allocation(long lba, long maxBlocks) throws IOException {
+        return inner.allocation(lba, maxBlocks);
+    }
+
+    @Override
+    public void close() throws IOException {
+        inner.close();
+    }
+
+    @Override
+    public String toString() {
+        return inner.toString();
+    }
+
+    // ------------------------------------------------------------------ slots
+
+    private int slot(long lba) {
+        return (int) ((lba - from) % slots);
+    }
+
+    private static long tag(long lba) {
+        return lba + 1;
+    }
+
+    /** Copies the blocks into {@code dst} if every one is cached and none changed while copied. */
+    private boolean allCached(long lba, int n, ByteBuffer dst, int start) {
+        for (int i = 0; i < n; i++) {
+            int slot = slot(lba + i);
+            long v = seq.get(slot);
+            ByteBuffer c = chunks.get(slot / slotsPerChunk);
+            if ((v & 1) != 0 || c == null || tags.get(slot) != tag(lba + i)) {
+                return false;
+            }
+            dst.put(start + i * bs, c, (slot % slotsPerChunk) * bs, bs);
+            VarHandle.acquireFence(); // the copy is read before the sequence number is checked again
+            if (seq.get(slot) != v) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Before a device read: the generation to fill against, or {@link #NO_FILL} while a write is in flight. */
+    private long fillTicket(int slot) {
+        long g = gen.get(slot);
+        return writers.get(slot) == 0 ? g : NO_FILL;
+    }
+
+    /**
+     * Puts block {@code lba} (at {@code off} of {@code data}) into its slot if the slot's generation is still
+     * {@code ticket} and exactly {@code expectedWriters} writes are in flight; gives up if the slot is busy.
+     */
+    private void fill(int slot, long lba, ByteBuffer data, int off, long ticket, int expectedWriters) {
+        long v = seq.get(slot);
+        if ((v & 1) != 0 || !seq.compareAndSet(slot, v, v + 1)) {
+            return;
+        }
+        try {
+            if (gen.get(slot) != ticket || writers.get(slot) != expectedWriters) {
+                return;
+            }
+            tags.set(slot, 0);
+            chunk(slot).put((slot % slotsPerChunk) * bs, data, off, bs);
+            tags.set(slot, tag(lba));
+        } finally {
+            seq.set(slot, v + 2);
+        }
+    }
+
+    private ByteBuffer chunk(int slot) {
+        int i = slot / slotsPerChunk;
+        ByteBuffer c = chunks.get(i);
+        if (c == null) {
+            int blocks = Math.min(slotsPerChunk, slots - i * slotsPerChunk);
+            chunks.compareAndSet(i, null, ByteBuffer.allocate(blocks * bs));
+            c = chunks.get(i);
+        }
+        return c;
+    }
+
+    /**
+     * Counts a write of {@code [a, b)} in and drops those blocks from the cache; fills {@code tickets} (if given)
+     * with the generation each block's own fill needs, or {@link #NO_FILL} where another write was in flight.
+     */
+    private void begin(long a, long b, long[] tickets) {
+        for (long x = a; x < b; x++) {
+            int slot = slot(x);
+            boolean alone = writers.incrementAndGet(slot) == 1;
+            long g = gen.incrementAndGet(slot);
+            if (tickets != null) {
+                tickets[(int) (x - a)] = alone ? g : NO_FILL;
+            }
+            drop(slot, tag(x));
+        }
+    }
+
+    private void finish(long a, long b) {
+        for (long x = a; x < b; x++) {
+            writers.decrementAndGet(slot(x));
+        }
+    }
+
+    /** Drops {@code tag} from {@code slot} if it is there, waiting for a fill in progress to end. */
+    private void drop(int slot, long tag) {
+        for (int spins = 0; ; spins++) {
+            long v = seq.get(slot);
+            if ((v & 1) == 0) {
+                if (tags.get(slot) != tag) {
+                    return; // a fill that starts from now on sees the new generation and does not put it back
+                }
+                if (seq.compareAndSet(slot, v, v + 1)) {
+                    tags.set(slot, 0);
+                    seq.set(slot, v + 2);
+                    return;
+                }
+            }
+            if (spins > 64) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+}
