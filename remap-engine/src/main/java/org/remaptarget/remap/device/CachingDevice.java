@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Structure: direct-mapped, {@code slots} blocks: region block {@code b} can only live in slot
  * {@code b % slots}. Spares are handed out from the start of the spare area, so the first {@code slots} spares in
- * use never evict each other. Block data lives in 1 MiB heap chunks made on first use, so memory follows the blocks
- * actually cached. Requests of more than {@link #MAX_CACHED_BLOCKS} blocks are neither served from nor put into the
+ * use never evict each other. Block data and slot state live in chunks of 1 MiB of data, made when a block of the
+ * chunk is first written or read, so memory follows the spares in use. Requests of more than {@link #MAX_CACHED_BLOCKS} blocks are neither served from nor put into the
  * cache (they pass through, invalidating what they overwrite); blocks outside the region always pass through.
  *
  * <p>Consistency (the invariant: once a write or discard returns, no read returns the block's content from before
@@ -53,12 +53,7 @@ public final class CachingDevice implements BlockDevice {
     private final long end;
     private final int slots;
     private final int slotsPerChunk;
-    private final AtomicReferenceArray<ByteBuffer> chunks;
-    /** Region block + 1 held by each slot; 0: none. */
-    private final AtomicLongArray tags;
-    private final AtomicLongArray seq;
-    private final AtomicLongArray gen;
-    private final AtomicIntegerArray writers;
+    private final AtomicReferenceArray<Chunk> chunks;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
 
@@ -80,10 +75,27 @@ public final class CachingDevice implements BlockDevice {
         this.slots = (int) Math.min(cacheBlocks, Math.max(1, count));
         this.slotsPerChunk = CHUNK_BYTES / bs;
         this.chunks = new AtomicReferenceArray<>((slots + slotsPerChunk - 1) / slotsPerChunk);
-        this.tags = new AtomicLongArray(slots);
-        this.seq = new AtomicLongArray(slots);
-        this.gen = new AtomicLongArray(slots);
-        this.writers = new AtomicIntegerArray(slots);
+    }
+
+    /**
+     * The data and the per-slot state of {@code slotsPerChunk} consecutive slots, made when a block of one of them is
+     * first written or filled (a chunk never goes away, so every thread works on the same one).
+     */
+    private static final class Chunk {
+        final ByteBuffer data;
+        /** Region block + 1 held by each slot; 0: none. */
+        final AtomicLongArray tags;
+        final AtomicLongArray seq;
+        final AtomicLongArray gen;
+        final AtomicIntegerArray writers;
+
+        Chunk(int slots, int blockSize) {
+            data = ByteBuffer.allocate(slots * blockSize);
+            tags = new AtomicLongArray(slots);
+            seq = new AtomicLongArray(slots);
+            gen = new AtomicLongArray(slots);
+            writers = new AtomicIntegerArray(slots);
+        }
     }
 
     /** Blocks read from the cache, and blocks of cacheable reads that went to the device (for tests and stats). */
@@ -217,18 +229,33 @@ public final class CachingDevice implements BlockDevice {
         return lba + 1;
     }
 
+    /** The chunk of {@code slot}, made now if it does not exist yet. */
+    private Chunk chunk(int slot) {
+        int i = slot / slotsPerChunk;
+        Chunk c = chunks.get(i);
+        if (c == null) {
+            chunks.compareAndSet(i, null, new Chunk(Math.min(slotsPerChunk, slots - i * slotsPerChunk), bs));
+            c = chunks.get(i);
+        }
+        return c;
+    }
+
     /** Copies the blocks into {@code dst} if every one is cached and none changed while copied. */
     private boolean allCached(long lba, int n, ByteBuffer dst, int start) {
         for (int i = 0; i < n; i++) {
             int slot = slot(lba + i);
-            long v = seq.get(slot);
-            ByteBuffer c = chunks.get(slot / slotsPerChunk);
-            if ((v & 1) != 0 || c == null || tags.get(slot) != tag(lba + i)) {
+            Chunk c = chunks.get(slot / slotsPerChunk);
+            if (c == null) {
                 return false;
             }
-            dst.put(start + i * bs, c, (slot % slotsPerChunk) * bs, bs);
+            int k = slot % slotsPerChunk;
+            long v = c.seq.get(k);
+            if ((v & 1) != 0 || c.tags.get(k) != tag(lba + i)) {
+                return false;
+            }
+            dst.put(start + i * bs, c.data, k * bs, bs);
             VarHandle.acquireFence(); // the copy is read before the sequence number is checked again
-            if (seq.get(slot) != v) {
+            if (c.seq.get(k) != v) {
                 return false;
             }
         }
@@ -237,8 +264,10 @@ public final class CachingDevice implements BlockDevice {
 
     /** Before a device read: the generation to fill against, or {@link #NO_FILL} while a write is in flight. */
     private long fillTicket(int slot) {
-        long g = gen.get(slot);
-        return writers.get(slot) == 0 ? g : NO_FILL;
+        Chunk c = chunk(slot);
+        int k = slot % slotsPerChunk;
+        long g = c.gen.get(k);
+        return c.writers.get(k) == 0 ? g : NO_FILL;
     }
 
     /**
@@ -246,31 +275,22 @@ public final class CachingDevice implements BlockDevice {
      * {@code ticket} and exactly {@code expectedWriters} writes are in flight; gives up if the slot is busy.
      */
     private void fill(int slot, long lba, ByteBuffer data, int off, long ticket, int expectedWriters) {
-        long v = seq.get(slot);
-        if ((v & 1) != 0 || !seq.compareAndSet(slot, v, v + 1)) {
+        Chunk c = chunk(slot);
+        int k = slot % slotsPerChunk;
+        long v = c.seq.get(k);
+        if ((v & 1) != 0 || !c.seq.compareAndSet(k, v, v + 1)) {
             return;
         }
         try {
-            if (gen.get(slot) != ticket || writers.get(slot) != expectedWriters) {
+            if (c.gen.get(k) != ticket || c.writers.get(k) != expectedWriters) {
                 return;
             }
-            tags.set(slot, 0);
-            chunk(slot).put((slot % slotsPerChunk) * bs, data, off, bs);
-            tags.set(slot, tag(lba));
+            c.tags.set(k, 0);
+            c.data.put(k * bs, data, off, bs);
+            c.tags.set(k, tag(lba));
         } finally {
-            seq.set(slot, v + 2);
+            c.seq.set(k, v + 2);
         }
-    }
-
-    private ByteBuffer chunk(int slot) {
-        int i = slot / slotsPerChunk;
-        ByteBuffer c = chunks.get(i);
-        if (c == null) {
-            int blocks = Math.min(slotsPerChunk, slots - i * slotsPerChunk);
-            chunks.compareAndSet(i, null, ByteBuffer.allocate(blocks * bs));
-            c = chunks.get(i);
-        }
-        return c;
     }
 
     /**
@@ -280,32 +300,35 @@ public final class CachingDevice implements BlockDevice {
     private void begin(long a, long b, long[] tickets) {
         for (long x = a; x < b; x++) {
             int slot = slot(x);
-            boolean alone = writers.incrementAndGet(slot) == 1;
-            long g = gen.incrementAndGet(slot);
+            Chunk c = chunk(slot);
+            int k = slot % slotsPerChunk;
+            boolean alone = c.writers.incrementAndGet(k) == 1;
+            long g = c.gen.incrementAndGet(k);
             if (tickets != null) {
                 tickets[(int) (x - a)] = alone ? g : NO_FILL;
             }
-            drop(slot, tag(x));
+            drop(c, k, tag(x));
         }
     }
 
     private void finish(long a, long b) {
         for (long x = a; x < b; x++) {
-            writers.decrementAndGet(slot(x));
+            int slot = slot(x);
+            chunks.get(slot / slotsPerChunk).writers.decrementAndGet(slot % slotsPerChunk);
         }
     }
 
-    /** Drops {@code tag} from {@code slot} if it is there, waiting for a fill in progress to end. */
-    private void drop(int slot, long tag) {
+    /** Drops {@code tag} from slot {@code k} of {@code c} if it is there, waiting for a fill in progress to end. */
+    private static void drop(Chunk c, int k, long tag) {
         for (int spins = 0; ; spins++) {
-            long v = seq.get(slot);
+            long v = c.seq.get(k);
             if ((v & 1) == 0) {
-                if (tags.get(slot) != tag) {
+                if (c.tags.get(k) != tag) {
                     return; // a fill that starts from now on sees the new generation and does not put it back
                 }
-                if (seq.compareAndSet(slot, v, v + 1)) {
-                    tags.set(slot, 0);
-                    seq.set(slot, v + 2);
+                if (c.seq.compareAndSet(k, v, v + 1)) {
+                    c.tags.set(k, 0);
+                    c.seq.set(k, v + 2);
                     return;
                 }
             }
