@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -213,51 +214,40 @@ class CachingDeviceTest {
         CachingDevice c = new CachingDevice(mem, 0, blocks, 7);
         AtomicLongArray started = new AtomicLongArray(blocks);
         AtomicLongArray done = new AtomicLongArray(blocks);
-        ExecutorService pool = Executors.newFixedThreadPool(6);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<?>> fs = new ArrayList<>();
-        try {
-            for (int w = 0; w < 3; w++) {
-                int first = w;
-                fs.add(pool.submit(() -> {
-                    go.await();
-                    for (long v = 1; v <= rounds; v++) {
-                        for (int b = first; b < blocks; b += 3) {
-                            started.set(b, v);
-                            c.write(b, versioned(b, v), false);
-                            done.set(b, v);
-                        }
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            int first = w;
+            tasks.add(() -> {
+                for (long v = 1; v <= rounds; v++) {
+                    for (int b = first; b < blocks; b += 3) {
+                        started.set(b, v);
+                        c.write(b, versioned(b, v), false);
+                        done.set(b, v);
                     }
-                    return null;
-                }));
-            }
-            for (int r = 0; r < 3; r++) {
-                long seed = r;
-                fs.add(pool.submit(() -> {
-                    go.await();
-                    SplittableRandom rnd = new SplittableRandom(seed);
-                    for (int i = 0; i < rounds * 8; i++) {
-                        int b = rnd.nextInt(blocks);
-                        long low = done.get(b);
-                        ByteBuffer got = read(c, b, 1);
-                        long high = started.get(b);
-                        long v = got.getLong(8);
-                        if (v != 0 || low != 0) {
-                            assertEquals(b, got.getLong(0), "block " + b + " holds another block's data");
-                        }
-                        assertTrue(v >= low && v <= high, "block " + b + " read version " + v + ", expected "
-                                + low + ".." + high);
-                    }
-                    return null;
-                }));
-            }
-            go.countDown();
-            for (Future<?> f : fs) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
+                }
+                return null;
+            });
         }
+        for (int r = 0; r < 3; r++) {
+            long seed = r;
+            tasks.add(() -> {
+                SplittableRandom rnd = new SplittableRandom(seed);
+                for (int i = 0; i < rounds * 8; i++) {
+                    int b = rnd.nextInt(blocks);
+                    long low = done.get(b);
+                    ByteBuffer got = read(c, b, 1);
+                    long high = started.get(b);
+                    long v = got.getLong(8);
+                    if (v != 0 || low != 0) {
+                        assertEquals(b, got.getLong(0), "block " + b + " holds another block's data");
+                    }
+                    assertTrue(v >= low && v <= high, "block " + b + " read version " + v + ", expected " + low
+                            + ".." + high);
+                }
+                return null;
+            });
+        }
+        runTogether(tasks, 120);
         for (int b = 0; b < blocks; b++) {
             assertEquals(read(mem, b, 1), read(c, b, 1), "block " + b);
             assertEquals(rounds, read(c, b, 1).getLong(8));
@@ -272,36 +262,25 @@ class CachingDeviceTest {
         MemoryBlockDevice mem = new MemoryBlockDevice(BS, blocks);
         CachingDevice c = new CachingDevice(mem, 0, blocks, blocks);
         for (int trial = 0; trial < 200; trial++) {
-            ExecutorService pool = Executors.newFixedThreadPool(3);
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<?>> fs = new ArrayList<>();
-            try {
-                for (int w = 0; w < 2; w++) {
-                    long tag = trial * 2L + w;
-                    fs.add(pool.submit(() -> {
-                        go.await();
-                        for (int i = 0; i < 20; i++) {
-                            for (int b = 0; b < blocks; b++) {
-                                c.write(b, versioned(b, tag * 100 + i), false);
-                            }
+            List<Callable<Void>> tasks = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                long tag = trial * 2L + w;
+                tasks.add(() -> {
+                    for (int i = 0; i < 20; i++) {
+                        for (int b = 0; b < blocks; b++) {
+                            c.write(b, versioned(b, tag * 100 + i), false);
                         }
-                        return null;
-                    }));
-                }
-                fs.add(pool.submit(() -> {
-                    go.await();
-                    for (int i = 0; i < 100; i++) {
-                        read(c, i % blocks, 1);
                     }
                     return null;
-                }));
-                go.countDown();
-                for (Future<?> f : fs) {
-                    f.get(60, TimeUnit.SECONDS);
-                }
-            } finally {
-                pool.shutdownNow();
+                });
             }
+            tasks.add(() -> {
+                for (int i = 0; i < 100; i++) {
+                    read(c, i % blocks, 1);
+                }
+                return null;
+            });
+            runTogether(tasks, 60);
             for (int b = 0; b < blocks; b++) {
                 assertEquals(read(mem, b, 1), read(c, b, 1), "trial " + trial + ", block " + b);
             }
@@ -413,6 +392,27 @@ class CachingDeviceTest {
         }
         assertEquals(8, read(c, 5, 1).getLong(8));
         assertEquals(8, read(c, 5, 1).getLong(8));
+    }
+
+    /** Starts every task at the same moment on its own thread and waits for all (failures rethrown). */
+    private static void runTogether(List<Callable<Void>> tasks, int seconds) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Future<Void>> fs = new ArrayList<>();
+            for (Callable<Void> t : tasks) {
+                fs.add(pool.submit(() -> {
+                    go.await();
+                    return t.call();
+                }));
+            }
+            go.countDown();
+            for (Future<Void> f : fs) {
+                f.get(seconds, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** A block whose first long is its LBA and second long a version. */
