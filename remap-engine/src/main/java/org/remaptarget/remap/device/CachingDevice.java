@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Structure: direct-mapped, {@code slots} blocks: region block {@code b} can only live in slot
  * {@code b % slots}. Spares are handed out from the start of the spare area, so the first {@code slots} spares in
- * use never evict each other. Block data and slot state live in chunks of 1 MiB of data, made when a block of the
+ * use never evict each other. Block data and slot state live in chunks of 64 KiB of data, made when a block of the
  * chunk is first written or read, so memory follows the spares in use. Requests of more than {@link #MAX_CACHED_BLOCKS} blocks are neither served from nor put into the
  * cache (they pass through, invalidating what they overwrite); blocks outside the region always pass through.
  *
@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class CachingDevice implements BlockDevice {
     /** Largest request (in blocks) served from or put into the cache. */
     public static final int MAX_CACHED_BLOCKS = 64;
-    private static final int CHUNK_BYTES = 1 << 20;
+    private static final int CHUNK_BYTES = 1 << 16;
     private static final long NO_FILL = -1;
 
     private final BlockDevice inner;

@@ -24,7 +24,7 @@ import org.remaptarget.remap.table.RemapTable;
  *                             zero-fill)
  * @param spareCacheBytes      memory for the spare-area cache ({@link org.remaptarget.remap.device.CachingDevice}):
  *                             the spares of that many bytes of remapped blocks are read from memory; 0: none.
- *                             Taken in 1 MiB steps as spares are used (default {@link #DEFAULT_SPARE_CACHE_BYTES})
+ *                             Taken in 64 KiB steps as spares are used (default {@link #DEFAULT_SPARE_CACHE_BYTES})
  */
 public record OpenOptions(EngineOptions engine, int degradedPercent, Supplier<RemapTable> tables,
                           boolean faultInjection, boolean trackUnflushedWrites, TimeSource time, Path spareFile,
