@@ -76,6 +76,18 @@ class ReloadIT {
     }
 
     @Test
+    void aServerStartedWithSighupIgnoredSaysReloadOnSignalIsOffAndDoesNotOfferIt() throws Exception {
+        Tools.require("env");
+        int port = ServerProcess.freePort();
+        Path config = dir.resolve("remap-target.yaml");
+        Files.writeString(config, config(port, target(A, lun(0, "a0.img"))));
+        server = new ServerProcess(config, dir, ServerProcess.freePort()).withSighupIgnored().start();
+        assertTrue(server.log().contains("SIGHUP is ignored by this process"), server.log());
+        assertFalse(server.log().contains("with: kill -HUP"), "no reload offered that would not happen:\n"
+                + server.log());
+    }
+
+    @Test
     void sighupAppliesAddedAndRemovedLunsWithoutDroppingSessionsAndRefusesABrokenFile() throws Exception {
         Tools.require("qemu-io", "iscsi-ls", "stdbuf", "kill");
         int port = ServerProcess.freePort();

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -28,6 +30,11 @@ final class ServerProcess implements AutoCloseable {
     private final int adminPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String logLevel = "info";
+    /**
+     * How SIGHUP is set up for the server: reset to the default, so the tests do not depend on how their runner was
+     * started (a runner under nohup would pass SIGHUP on ignored, and the JVM keeps it ignored).
+     */
+    private String sighup = "--default-signal=HUP";
     private Process process;
 
     ServerProcess(Path config, Path dataDir, int adminPort) {
@@ -40,6 +47,12 @@ final class ServerProcess implements AutoCloseable {
     /** REMAP_TARGET_LOG_LEVEL for the next start (conf/log4j2.xml keeps storage events at INFO regardless). */
     ServerProcess withLogLevel(String level) {
         this.logLevel = level;
+        return this;
+    }
+
+    /** Starts the server with SIGHUP ignored, as {@code nohup} would. */
+    ServerProcess withSighupIgnored() {
+        sighup = "--ignore-signal=HUP";
         return this;
     }
 
@@ -76,8 +89,10 @@ final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException("already running");
         }
         long logStart = Files.exists(log) ? Files.size(log) : 0;
-        ProcessBuilder pb = new ProcessBuilder(Cli.command("serve", "--config", config.toString(), "--admin",
-                "127.0.0.1:" + adminPort, "--token-file", tokenFile().toString(), "--data-dir", dataDir.toString()))
+        List<String> cmd = new ArrayList<>(List.of("env", sighup));
+        cmd.addAll(List.of(Cli.command("serve", "--config", config.toString(), "--admin", "127.0.0.1:" + adminPort,
+                "--token-file", tokenFile().toString(), "--data-dir", dataDir.toString())));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("REMAP_TARGET_LOG_LEVEL", logLevel);
         pb.environment().remove("REMAP_TARGET_EVENT_LOG_LEVEL");

@@ -79,7 +79,9 @@ class SystemdUnitIT {
                 .replace("127.0.0.1:8326", "127.0.0.1:" + adminPort);
         assertTrue(exec.contains(" serve --config "), exec);
         Path log = dir.resolve("journal.log");
-        ProcessBuilder pb = new ProcessBuilder(List.of(exec.split(" "))).directory(state.toFile())
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=HUP")); // as systemd starts it
+        cmd.addAll(List.of(exec.split(" ")));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(state.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("REMAP_TARGET_LOG_LEVEL", s.getOrDefault("Environment", "=info").split("=")[1]);
         process = pb.start();

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Turns SIGHUP into a configuration reload (systemd's {@code ExecReload=/bin/kill -HUP $MAINPID}). Owns one
@@ -32,11 +33,22 @@ final class ReloadOnHangup implements AutoCloseable {
         });
     }
 
-    /** Installs the SIGHUP handler; returns null (after logging why) when the platform has no SIGHUP. */
+    /**
+     * Installs the SIGHUP handler; returns null (after logging why) when the platform has no SIGHUP, or when this
+     * process inherited SIGHUP ignored (started under {@code nohup}): the JVM then leaves it ignored, and a handler
+     * registered anyway would never run.
+     */
     static ReloadOnHangup install(Runnable reload) {
         ReloadOnHangup r = new ReloadOnHangup(reload);
         try {
-            Signal.handle(new Signal("HUP"), sig -> r.signalled());
+            SignalHandler previous = Signal.handle(new Signal("HUP"), sig -> r.signalled());
+            if (previous == SignalHandler.SIG_IGN) {
+                LOG.warn("SIGHUP is ignored by this process (inherited, e.g. from nohup), so configuration reload on "
+                        + "signal is off; start the server without nohup (as systemd does) to reload with kill -HUP");
+                Signal.handle(new Signal("HUP"), SignalHandler.SIG_IGN);
+                r.worker.shutdownNow();
+                return null;
+            }
             return r;
         } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
             LOG.warn("SIGHUP cannot be caught here ({}); configuration reload on signal is off", e.toString());
