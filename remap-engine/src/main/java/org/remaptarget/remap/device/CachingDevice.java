@@ -3,7 +3,6 @@ package org.remaptarget.remap.device;
 import java.io.IOException;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -22,16 +21,16 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Consistency (the invariant: once a write or discard returns, no read returns the block's content from before
  * it; and the cache never holds content the device does not hold). Per slot there is a sequence number (odd while
- * the slot is being changed; readers of a cached block copy it and check the number did not move), a write
- * generation and a count of writes in flight:
+ * the slot is being changed; readers of a cached block copy it and check the number did not move) and a state word
+ * holding the number of writes begun (generation) and the number in flight, so that a write begins in one atomic
+ * step (two separate counters let a write that began between another's two steps go unseen):
  * <ul>
- *   <li>a write (or discard) of a block first counts itself in and bumps the generation, then drops the block from
- *       its slot, then calls the device. Afterwards it puts its own data into the slot only if it was the only write
- *       of that slot in flight when it started and no write started since (so no other write overlapped it and its
- *       data is what the device holds); then it counts itself out;</li>
- *   <li>a read that misses notes the generation, and whether any write is in flight, before calling the device, and
- *       puts what it read into the slot only if no write was in flight then and the generation has not moved since
- *       (so no write overlapped its device read).</li>
+ *   <li>a write (or discard) of a block first begins (one add to the state word), then drops the block from its
+ *       slot, then calls the device. Afterwards it puts its own data into the slot only if it was the only write of
+ *       that slot in flight when it began and the state word has not changed since (no write began after it, none
+ *       was in flight beside it: its data is what the device holds); then it counts itself out;</li>
+ *   <li>a read that misses notes the state word before calling the device, and puts what it read into the slot
+ *       only if no write was in flight then and the word has not changed since (no write overlapped its read).</li>
  * </ul>
  * Failed device calls put nothing in the cache; a failed write leaves its blocks out of it. A block in the cache is
  * served without asking the device, as the page cache serves a cached page: new read errors of the medium under it
@@ -46,6 +45,10 @@ public final class CachingDevice implements BlockDevice {
     public static final int MAX_CACHED_BLOCKS = 64;
     private static final int CHUNK_BYTES = 1 << 16;
     private static final long NO_FILL = -1;
+    /** A slot's state word: writes begun so far (generation) above, writes in flight in the low bits. */
+    private static final int WRITERS_BITS = 20;
+    private static final long WRITERS_MASK = (1L << WRITERS_BITS) - 1;
+    private static final long ONE_WRITE_BEGUN = (1L << WRITERS_BITS) + 1;
 
     private final BlockDevice inner;
     private final int bs;
@@ -86,15 +89,14 @@ public final class CachingDevice implements BlockDevice {
         /** Region block + 1 held by each slot; 0: none. */
         final AtomicLongArray tags;
         final AtomicLongArray seq;
-        final AtomicLongArray gen;
-        final AtomicIntegerArray writers;
+        /** Per slot: generation and writes in flight in one word, so a write begins in one atomic step. */
+        final AtomicLongArray state;
 
         Chunk(int slots, int blockSize) {
             data = ByteBuffer.allocate(slots * blockSize);
             tags = new AtomicLongArray(slots);
             seq = new AtomicLongArray(slots);
-            gen = new AtomicLongArray(slots);
-            writers = new AtomicIntegerArray(slots);
+            state = new AtomicLongArray(slots);
         }
     }
 
@@ -137,7 +139,7 @@ public final class CachingDevice implements BlockDevice {
             long g = fillTicket(slot);
             inner.read(lba, dst);
             if (g != NO_FILL) {
-                fill(slot, lba, dst, start, g, 0);
+                fill(slot, lba, dst, start, g);
             }
             return;
         }
@@ -148,7 +150,7 @@ public final class CachingDevice implements BlockDevice {
         inner.read(lba, dst);
         for (int i = 0; i < n; i++) {
             if (tickets[i] != NO_FILL) {
-                fill(slot(lba + i), lba + i, dst, start + i * bs, tickets[i], 0);
+                fill(slot(lba + i), lba + i, dst, start + i * bs, tickets[i]);
             }
         }
     }
@@ -173,7 +175,7 @@ public final class CachingDevice implements BlockDevice {
                 for (long x = a; x < b; x++) {
                     long t = tickets[(int) (x - a)];
                     if (t != NO_FILL) {
-                        fill(slot(x), x, src, start + (int) (x - lba) * bs, t, 1);
+                        fill(slot(x), x, src, start + (int) (x - lba) * bs, t);
                     }
                 }
             }
@@ -262,19 +264,17 @@ public final class CachingDevice implements BlockDevice {
         return true;
     }
 
-    /** Before a device read: the generation to fill against, or {@link #NO_FILL} while a write is in flight. */
+    /** Before a device read: the slot state to fill against, or {@link #NO_FILL} while a write is in flight. */
     private long fillTicket(int slot) {
-        Chunk c = chunk(slot);
-        int k = slot % slotsPerChunk;
-        long g = c.gen.get(k);
-        return c.writers.get(k) == 0 ? g : NO_FILL;
+        long s = chunk(slot).state.get(slot % slotsPerChunk);
+        return (s & WRITERS_MASK) == 0 ? s : NO_FILL;
     }
 
     /**
-     * Puts block {@code lba} (at {@code off} of {@code data}) into its slot if the slot's generation is still
-     * {@code ticket} and exactly {@code expectedWriters} writes are in flight; gives up if the slot is busy.
+     * Puts block {@code lba} (at {@code off} of {@code data}) into its slot if the slot's state is still
+     * {@code ticket} (no write begun since, none ended or begun in between); gives up if the slot is busy.
      */
-    private void fill(int slot, long lba, ByteBuffer data, int off, long ticket, int expectedWriters) {
+    private void fill(int slot, long lba, ByteBuffer data, int off, long ticket) {
         Chunk c = chunk(slot);
         int k = slot % slotsPerChunk;
         long v = c.seq.get(k);
@@ -282,7 +282,7 @@ public final class CachingDevice implements BlockDevice {
             return;
         }
         try {
-            if (c.gen.get(k) != ticket || c.writers.get(k) != expectedWriters) {
+            if (c.state.get(k) != ticket) {
                 return;
             }
             c.tags.set(k, 0);
@@ -294,18 +294,18 @@ public final class CachingDevice implements BlockDevice {
     }
 
     /**
-     * Counts a write of {@code [a, b)} in and drops those blocks from the cache; fills {@code tickets} (if given)
-     * with the generation each block's own fill needs, or {@link #NO_FILL} where another write was in flight.
+     * Begins a write of {@code [a, b)}: counts it in and bumps the generation in one atomic step per block, then
+     * drops those blocks from the cache. Fills {@code tickets} (if given) with the state each block's own fill
+     * needs, or {@link #NO_FILL} where another write of the slot was already in flight.
      */
     private void begin(long a, long b, long[] tickets) {
         for (long x = a; x < b; x++) {
             int slot = slot(x);
             Chunk c = chunk(slot);
             int k = slot % slotsPerChunk;
-            boolean alone = c.writers.incrementAndGet(k) == 1;
-            long g = c.gen.incrementAndGet(k);
+            long s = c.state.addAndGet(k, ONE_WRITE_BEGUN);
             if (tickets != null) {
-                tickets[(int) (x - a)] = alone ? g : NO_FILL;
+                tickets[(int) (x - a)] = (s & WRITERS_MASK) == 1 ? s : NO_FILL;
             }
             drop(c, k, tag(x));
         }
@@ -314,7 +314,7 @@ public final class CachingDevice implements BlockDevice {
     private void finish(long a, long b) {
         for (long x = a; x < b; x++) {
             int slot = slot(x);
-            chunks.get(slot / slotsPerChunk).writers.decrementAndGet(slot % slotsPerChunk);
+            chunks.get(slot / slotsPerChunk).state.decrementAndGet(slot % slotsPerChunk);
         }
     }
 
