@@ -31,10 +31,11 @@ final class ServerProcess implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String logLevel = "info";
     /**
-     * How SIGHUP is set up for the server: reset to the default, so the tests do not depend on how their runner was
-     * started (a runner under nohup would pass SIGHUP on ignored, and the JVM keeps it ignored).
+     * {@code env} option that resets SIGHUP to its default for a server, so the tests do not depend on how their
+     * runner was started (a runner under nohup passes SIGHUP on ignored, and the JVM keeps it ignored).
      */
-    private String sighup = "--default-signal=HUP";
+    static final String DEFAULT_SIGHUP = "--default-signal=HUP";
+    private String sighup = DEFAULT_SIGHUP;
     private Process process;
 
     ServerProcess(Path config, Path dataDir, int adminPort) {

@@ -79,7 +79,7 @@ class SystemdUnitIT {
                 .replace("127.0.0.1:8326", "127.0.0.1:" + adminPort);
         assertTrue(exec.contains(" serve --config "), exec);
         Path log = dir.resolve("journal.log");
-        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=HUP")); // as systemd starts it
+        List<String> cmd = new ArrayList<>(List.of("env", ServerProcess.DEFAULT_SIGHUP)); // as systemd starts it
         cmd.addAll(List.of(exec.split(" ")));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(state.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());

@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Structure: direct-mapped, {@code slots} blocks: region block {@code b} can only live in slot
  * {@code b % slots}. Spares are handed out from the start of the spare area, so the first {@code slots} spares in
  * use never evict each other. Block data and slot state live in chunks of 64 KiB of data, made when a block of the
- * chunk is first written or read, so memory follows the spares in use. Requests of more than {@link #MAX_CACHED_BLOCKS} blocks are neither served from nor put into the
- * cache (they pass through, invalidating what they overwrite); blocks outside the region always pass through.
+ * chunk is first written or read, so memory follows the spares in use. Requests of more than
+ * {@link #MAX_CACHED_BLOCKS} blocks are neither served from nor put into the cache (they pass through, invalidating
+ * what they overwrite); blocks outside the region always pass through.
  *
  * <p>Consistency (the invariant: once a write or discard returns, no read returns the block's content from before
  * it; and the cache never holds content the device does not hold). Per slot there is a sequence number (odd while
@@ -134,15 +135,6 @@ public final class CachingDevice implements BlockDevice {
             return;
         }
         misses.add(n);
-        if (n == 1) {
-            int slot = slot(lba);
-            long g = fillTicket(slot);
-            inner.read(lba, dst);
-            if (g != NO_FILL) {
-                fill(slot, lba, dst, start, g);
-            }
-            return;
-        }
         long[] tickets = new long[n];
         for (int i = 0; i < n; i++) {
             tickets[i] = fillTicket(slot(lba + i));
