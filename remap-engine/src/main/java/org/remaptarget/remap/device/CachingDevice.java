@@ -57,6 +57,8 @@ public final class CachingDevice implements BlockDevice {
     private final long end;
     private final int slots;
     private final int slotsPerChunk;
+    /** log2 of {@link #slotsPerChunk} (block sizes are powers of two): chunk and index within it by shift and mask. */
+    private final int chunkShift;
     private final AtomicReferenceArray<Chunk> chunks;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -78,6 +80,7 @@ public final class CachingDevice implements BlockDevice {
         this.end = from + count;
         this.slots = (int) Math.min(cacheBlocks, Math.max(1, count));
         this.slotsPerChunk = CHUNK_BYTES / bs;
+        this.chunkShift = Integer.numberOfTrailingZeros(slotsPerChunk);
         this.chunks = new AtomicReferenceArray<>((slots + slotsPerChunk - 1) / slotsPerChunk);
     }
 
@@ -136,13 +139,14 @@ public final class CachingDevice implements BlockDevice {
         }
         misses.add(n);
         long[] tickets = new long[n];
-        for (int i = 0; i < n; i++) {
-            tickets[i] = fillTicket(slot(lba + i));
+        int first = slot(lba);
+        for (int i = 0, slot = first; i < n; i++, slot = next(slot)) {
+            tickets[i] = fillTicket(slot);
         }
         inner.read(lba, dst);
-        for (int i = 0; i < n; i++) {
+        for (int i = 0, slot = first; i < n; i++, slot = next(slot)) {
             if (tickets[i] != NO_FILL) {
-                fill(slot(lba + i), lba + i, dst, start + i * bs, tickets[i]);
+                fill(slot, lba + i, dst, start + i * bs, tickets[i]);
             }
         }
     }
@@ -164,10 +168,11 @@ public final class CachingDevice implements BlockDevice {
         try {
             inner.write(lba, src, fua);
             if (keep) {
-                for (long x = a; x < b; x++) {
+                int slot = slot(a);
+                for (long x = a; x < b; x++, slot = next(slot)) {
                     long t = tickets[(int) (x - a)];
                     if (t != NO_FILL) {
-                        fill(slot(x), x, src, start + (int) (x - lba) * bs, t);
+                        fill(slot, x, src, start + (int) (x - lba) * bs, t);
                     }
                 }
             }
@@ -219,13 +224,23 @@ public final class CachingDevice implements BlockDevice {
         return (int) ((lba - from) % slots);
     }
 
+    /** The index of {@code slot} within its chunk. */
+    private int index(int slot) {
+        return slot & (slotsPerChunk - 1);
+    }
+
+    /** The slot of the block after the one in {@code slot} (a request's blocks take their slots in turn). */
+    private int next(int slot) {
+        return slot + 1 == slots ? 0 : slot + 1;
+    }
+
     private static long tag(long lba) {
         return lba + 1;
     }
 
     /** The chunk of {@code slot}, made now if it does not exist yet. */
     private Chunk chunk(int slot) {
-        int i = slot / slotsPerChunk;
+        int i = slot >>> chunkShift;
         Chunk c = chunks.get(i);
         if (c == null) {
             chunks.compareAndSet(i, null, new Chunk(Math.min(slotsPerChunk, slots - i * slotsPerChunk), bs));
@@ -236,13 +251,12 @@ public final class CachingDevice implements BlockDevice {
 
     /** Copies the blocks into {@code dst} if every one is cached and none changed while copied. */
     private boolean allCached(long lba, int n, ByteBuffer dst, int start) {
-        for (int i = 0; i < n; i++) {
-            int slot = slot(lba + i);
-            Chunk c = chunks.get(slot / slotsPerChunk);
+        for (int i = 0, slot = slot(lba); i < n; i++, slot = next(slot)) {
+            Chunk c = chunks.get(slot >>> chunkShift);
             if (c == null) {
                 return false;
             }
-            int k = slot % slotsPerChunk;
+            int k = index(slot);
             long v = c.seq.get(k);
             if ((v & 1) != 0 || c.tags.get(k) != tag(lba + i)) {
                 return false;
@@ -258,7 +272,7 @@ public final class CachingDevice implements BlockDevice {
 
     /** Before a device read: the slot state to fill against, or {@link #NO_FILL} while a write is in flight. */
     private long fillTicket(int slot) {
-        long s = chunk(slot).state.get(slot % slotsPerChunk);
+        long s = chunk(slot).state.get(index(slot));
         return (s & WRITERS_MASK) == 0 ? s : NO_FILL;
     }
 
@@ -268,7 +282,7 @@ public final class CachingDevice implements BlockDevice {
      */
     private void fill(int slot, long lba, ByteBuffer data, int off, long ticket) {
         Chunk c = chunk(slot);
-        int k = slot % slotsPerChunk;
+        int k = index(slot);
         long v = c.seq.get(k);
         if ((v & 1) != 0 || !c.seq.compareAndSet(k, v, v + 1)) {
             return;
@@ -291,10 +305,10 @@ public final class CachingDevice implements BlockDevice {
      * needs, or {@link #NO_FILL} where another write of the slot was already in flight.
      */
     private void begin(long a, long b, long[] tickets) {
-        for (long x = a; x < b; x++) {
-            int slot = slot(x);
+        int slot = slot(a);
+        for (long x = a; x < b; x++, slot = next(slot)) {
             Chunk c = chunk(slot);
-            int k = slot % slotsPerChunk;
+            int k = index(slot);
             long s = c.state.addAndGet(k, ONE_WRITE_BEGUN);
             if (tickets != null) {
                 tickets[(int) (x - a)] = (s & WRITERS_MASK) == 1 ? s : NO_FILL;
@@ -304,9 +318,9 @@ public final class CachingDevice implements BlockDevice {
     }
 
     private void finish(long a, long b) {
-        for (long x = a; x < b; x++) {
-            int slot = slot(x);
-            chunks.get(slot / slotsPerChunk).state.decrementAndGet(slot % slotsPerChunk);
+        int slot = slot(a);
+        for (long x = a; x < b; x++, slot = next(slot)) {
+            chunks.get(slot >>> chunkShift).state.decrementAndGet(index(slot));
         }
     }
 

@@ -2,25 +2,33 @@ package org.remaptarget.remap.table;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A {@link RemapTable} that keeps the mappings of densely remapped regions in direct arrays and every other mapping
- * in the hash it wraps, so that a lookup in a region where many blocks failed costs one array load (one cache
- * miss) instead of a walk through the hash (bucket head, then entry: two or three dependent misses).
+ * A {@link RemapTable} that keeps the mappings of remapped regions (regions where at least one block in 64 moved) in
+ * packed per-region arrays and every other mapping in the hash it wraps. A lookup in such a region costs a bit test
+ * and an array load instead of a walk through the hash (bucket head, then entry: two or three dependent misses),
+ * and a range lookup reads the region's mappings in LBA order, sequentially, instead of one hash probe per remapped
+ * block.
  *
  * <p><b>Owns</b> a directory with one slot per region of {@code 2^shift} LBAs: null (the region's mappings are in
- * the inner table) or an {@code int[]} holding {@code spare + 1} per LBA of the region (0 = not mapped), plus a
- * per-region mapping count. A region moves to an array when its count reaches a quarter of its blocks, where the
- * array (4 bytes per block, at most 16 bytes per mapping) costs less memory than the hash (about 24 bytes per
- * mapping), and moves back to the hash when removals bring it below an eighth (at most 32 bytes per mapping), so
- * memory per mapping only ever falls below the hash's. Moving a region costs one bounded step (one lookup per
- * block of the region and one removal per mapping), never work proportional to the table. Dense arrays hold spare
- * indices as ints, so they are used only when every spare index fits ({@code spareCapacity < 2^31 - 1}).
+ * the inner table) or a {@link Packed} region: one bit per LBA, the count of mappings before each 64-LBA word, and
+ * the spares of the mapped LBAs in LBA order (an int each), plus a per-region mapping count. A region moves into a
+ * packed array when its count reaches {@code 1/64} of its blocks, where it costs ~17 bytes per mapping against the
+ * hash's ~24 (4 bytes per mapping plus 3/16 of a byte per block), and moves back to the hash when removals bring it
+ * below {@code 1/128} (~30 bytes per mapping), so a region never costs more than 32 bytes per mapping in either
+ * form. Moving a region costs one bounded step (one lookup per block of the region and one removal per mapping),
+ * never work proportional to the table. Packed arrays hold spare indices as ints, so they are used only when every
+ * spare index fits ({@code spareCapacity < 2^31 - 1}).
+ *
+ * <p>A packed region is immutable once published: a put or remove in it publishes a copy (at most 4 bytes per block
+ * of the region and ~3/16 of a byte per block for the bitmap and counts; remaps are rare and each costs a journal
+ * commit), so a reader sees one consistent version of the region without locks.
  *
  * <p><b>Invariant</b>: every mapping lives in exactly one place once a move completes; while a region moves into
- * an array, its array is published (release) before its mappings leave the hash; {@link #size()} is a separate
- * count that moves do not touch. A reader that
+ * its packed array, the array is published (release) before its mappings leave the hash; {@link #size()} is a
+ * separate count that moves do not touch. A reader that
  * found the region's slot empty and then missed in the hash re-reads the slot: having observed a removal made by a
  * move, it also observes the array published before it. A move counter (raised when a move starts and when it
  * ends) catches the rest: a miss during which any region moved (say into its array and back out) is looked up
@@ -38,8 +46,7 @@ public final class DenseRegionTable implements RemapTable {
     /** The directory is kept at most this many regions (2^20 slots); regions grow with the volume. */
     private static final int MAX_REGIONS_LOG2 = 20;
 
-    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(int[][].class);
-    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Packed[].class);
 
     private final RemapTable inner;
     private final long dataBlocks;
@@ -47,14 +54,14 @@ public final class DenseRegionTable implements RemapTable {
     private final long regionMask;
     private final long spareCapacity;
     private final boolean denseAllowed;
-    private final int[][] dense;
+    private final Packed[] packed;
     private final int[] counts;
     private final int moveInAt;
     private final int moveOutBelow;
     private final ReentrantLock lock = new ReentrantLock();
     /** All mappings (moves do not change it); raised before a new mapping is published, lowered after one goes. */
     private volatile long total;
-    /** Mappings held in arrays. */
+    /** Mappings held in packed regions. */
     private volatile long denseMappings;
     /** Raised by one when a region starts moving and again when it is done (odd while one moves). */
     private volatile long moves;
@@ -65,7 +72,7 @@ public final class DenseRegionTable implements RemapTable {
      * @param inner         the hash holding sparse regions' mappings (empty or not: existing mappings stay there
      *                      until their region's count next changes)
      * @param dataBlocks    the addressable LBAs; mappings of other LBAs always go to the inner table
-     * @param spareCapacity the spare blocks there are (dense arrays are used only if every index fits an int)
+     * @param spareCapacity the spare blocks there are (packed regions are used only if every index fits an int)
      */
     public DenseRegionTable(RemapTable inner, long dataBlocks, long spareCapacity) {
         this(inner, dataBlocks, spareCapacity, DEFAULT_REGION_SHIFT);
@@ -84,10 +91,10 @@ public final class DenseRegionTable implements RemapTable {
         this.spareCapacity = spareCapacity;
         this.denseAllowed = spareCapacity < Integer.MAX_VALUE;
         int regions = (int) (((this.dataBlocks - 1) >>> s) + 1);
-        this.dense = new int[regions][];
+        this.packed = new Packed[regions];
         this.counts = new int[regions];
-        this.moveInAt = 1 << (s - 2);
-        this.moveOutBelow = 1 << (s - 3);
+        this.moveInAt = Math.max(2, 1 << Math.max(0, s - 6));
+        this.moveOutBelow = Math.max(1, 1 << Math.max(0, s - 7));
         inner.forEach((lba, spare) -> {
             if (inRange(lba)) {
                 counts[(int) (lba >>> shift)]++;
@@ -100,6 +107,120 @@ public final class DenseRegionTable implements RemapTable {
         return lba >= 0 && lba < dataBlocks;
     }
 
+    /** Mappings at which a region moves into a packed array, and below which it moves back into the hash. */
+    public int[] moveThresholds() {
+        return new int[] {moveInAt, moveOutBelow};
+    }
+
+    /**
+     * One region's mappings, immutable once published: bit {@code i} of {@code bits} says whether LBA {@code i} of
+     * the region is mapped; its spare is {@code spares[before[i / 64] + (mapped bits of its word below i)]}.
+     */
+    static final class Packed {
+        final long[] bits;
+        final int[] before;
+        final int[] spares;
+
+        private Packed(long[] bits, int[] spares) {
+            this.bits = bits;
+            this.spares = spares;
+            this.before = new int[bits.length];
+            int n = 0;
+            for (int w = 0; w < bits.length; w++) {
+                before[w] = n;
+                n += Long.bitCount(bits[w]);
+            }
+        }
+
+        private Packed(long[] bits, int[] before, int[] spares) {
+            this.bits = bits;
+            this.before = before;
+            this.spares = spares;
+        }
+
+        static Packed empty(int blocks) {
+            return new Packed(new long[(blocks + 63) >>> 6], new int[0]);
+        }
+
+        /** Index in {@code spares} of offset {@code i} (mapped or where it would go). */
+        int rank(int i) {
+            return before[i >>> 6] + Long.bitCount(bits[i >>> 6] & ((1L << i) - 1));
+        }
+
+        boolean has(int i) {
+            return (bits[i >>> 6] & (1L << i)) != 0;
+        }
+
+        long get(int i) {
+            return has(i) ? spares[rank(i)] : NOT_MAPPED;
+        }
+
+        int count() {
+            return spares.length;
+        }
+
+        /** A copy with offset {@code i} mapped to {@code spare}. */
+        Packed with(int i, int spare) {
+            int r = rank(i);
+            if (has(i)) {
+                int[] s = spares.clone();
+                s[r] = spare;
+                return new Packed(bits, before, s);
+            }
+            long[] b = bits.clone();
+            b[i >>> 6] |= 1L << i;
+            int[] s = new int[spares.length + 1];
+            System.arraycopy(spares, 0, s, 0, r);
+            s[r] = spare;
+            System.arraycopy(spares, r, s, r + 1, spares.length - r);
+            return new Packed(b, s);
+        }
+
+        /** A copy without offset {@code i} (which is mapped). */
+        Packed without(int i) {
+            int r = rank(i);
+            long[] b = bits.clone();
+            b[i >>> 6] &= ~(1L << i);
+            int[] s = new int[spares.length - 1];
+            System.arraycopy(spares, 0, s, 0, r);
+            System.arraycopy(spares, r + 1, s, r, spares.length - r - 1);
+            return new Packed(b, s);
+        }
+
+        /**
+         * Appends the mappings of offsets {@code [lo, hi)} to {@code offsets}/{@code spares} from index {@code at},
+         * each offset plus {@code shiftBy}; returns the new end.
+         */
+        int collect(int lo, int hi, int shiftBy, int[] offsets, long[] out, int at) {
+            for (int w = lo >>> 6; w <= (hi - 1) >>> 6; w++) {
+                long word = bits[w];
+                int first = w << 6;
+                if (first < lo) {
+                    word &= -1L << lo; // offsets below lo (same word) out
+                }
+                if (hi - first < 64) {
+                    word &= (1L << (hi - first)) - 1; // offsets from hi on out
+                }
+                if (word == 0) {
+                    continue;
+                }
+                int r = before[w] + Long.bitCount(bits[w] & ((1L << Long.numberOfTrailingZeros(word)) - 1));
+                while (word != 0) {
+                    int b = Long.numberOfTrailingZeros(word);
+                    offsets[at] = first + b + shiftBy;
+                    out[at++] = spares[r++];
+                    word &= word - 1;
+                }
+            }
+            return at;
+        }
+
+        long memoryBytes() {
+            return 16 + Footprint.longArray(bits.length) + Footprint.intArray(before.length)
+                    + Footprint.intArray(spares.length);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ readers
 
     @Override
@@ -109,18 +230,18 @@ public final class DenseRegionTable implements RemapTable {
         }
         int r = (int) (lba >>> shift);
         for (int attempt = 0; attempt < MOVE_RETRIES; attempt++) {
-            int[] d = (int[]) SLOTS.getAcquire(dense, r);
-            if (d != null) {
-                return decode((int) INTS.getAcquire(d, (int) (lba & regionMask)));
+            Packed p = (Packed) SLOTS.getAcquire(packed, r);
+            if (p != null) {
+                return p.get((int) (lba & regionMask));
             }
             long stamp = moves;
             long s = inner.get(lba);
             if (s != NOT_MAPPED) {
                 return s;
             }
-            d = (int[]) SLOTS.getAcquire(dense, r); // the region may have moved into an array meanwhile
-            if (d != null) {
-                return decode((int) INTS.getAcquire(d, (int) (lba & regionMask)));
+            p = (Packed) SLOTS.getAcquire(packed, r); // the region may have moved into an array meanwhile
+            if (p != null) {
+                return p.get((int) (lba & regionMask));
             }
             if (moves == stamp) {
                 return NOT_MAPPED; // no region moved during the lookup: the miss stands
@@ -132,21 +253,17 @@ public final class DenseRegionTable implements RemapTable {
     private long lockedGet(long lba) {
         lock.lock();
         try {
-            int[] d = dense[(int) (lba >>> shift)];
-            return d != null ? decode(d[(int) (lba & regionMask)]) : inner.get(lba);
+            Packed p = packed[(int) (lba >>> shift)];
+            return p != null ? p.get((int) (lba & regionMask)) : inner.get(lba);
         } finally {
             lock.unlock();
         }
     }
 
-    private static long decode(int v) {
-        return v == 0 ? NOT_MAPPED : v - 1L;
-    }
-
     /**
-     * Dense regions are scanned in their arrays, the others asked of the inner table; a region that moved into its
-     * array while the inner table was asked (the hash may have lost some of its mappings under the scan) is
-     * scanned again in the array, replacing what the hash gave.
+     * Packed regions are read from their arrays, the others asked of the inner table; a region that moved into its
+     * array while the inner table was asked (the hash may have lost some of its mappings under the scan) is read
+     * again from the array, replacing what the hash gave.
      */
     @Override
     public int mappingsInRange(long from, int count, int[] offsets, long[] spares, int at) {
@@ -158,13 +275,13 @@ public final class DenseRegionTable implements RemapTable {
         while (lba < end) {
             int r = (int) (lba >>> shift);
             long stop = Math.min(end, ((long) r + 1) << shift);
-            int[] d = (int[]) SLOTS.getAcquire(dense, r);
+            Packed p = (Packed) SLOTS.getAcquire(packed, r);
             int first = at;
-            for (int attempt = 0; d == null; attempt++) {
+            for (int attempt = 0; p == null; attempt++) {
                 long stamp = moves;
                 at = inner.mappingsInRange(lba, (int) (stop - lba), offsets, spares, first);
-                d = (int[]) SLOTS.getAcquire(dense, r);
-                if (d == null && moves == stamp) {
+                p = (Packed) SLOTS.getAcquire(packed, r);
+                if (p == null && moves == stamp) {
                     int shiftBy = (int) (lba - from);
                     for (int k = first; k < at; k++) {
                         offsets[k] += shiftBy;
@@ -172,7 +289,7 @@ public final class DenseRegionTable implements RemapTable {
                     break;
                 }
                 at = first; // a region moved under the scan: what the hash gave may lack mappings
-                if (d == null && attempt == MOVE_RETRIES) { // (with an array now, the scan below reads it)
+                if (p == null && attempt == MOVE_RETRIES) { // (with an array now, the read below takes it)
                     for (long l = lba; l < stop; l++) {
                         long v = lockedGet(l);
                         if (v != NOT_MAPPED) {
@@ -183,14 +300,9 @@ public final class DenseRegionTable implements RemapTable {
                     break;
                 }
             }
-            if (d != null) {
-                for (long l = lba; l < stop; l++) {
-                    int v = (int) INTS.getAcquire(d, (int) (l & regionMask));
-                    if (v != 0) {
-                        offsets[at] = (int) (l - from);
-                        spares[at++] = v - 1L;
-                    }
-                }
+            if (p != null) {
+                long base = (long) r << shift;
+                at = p.collect((int) (lba - base), (int) (stop - base), (int) (base - from), offsets, spares, at);
             }
             lba = stop;
         }
@@ -210,17 +322,17 @@ public final class DenseRegionTable implements RemapTable {
                 return counted(inner.put(lba, spare));
             }
             int r = (int) (lba >>> shift);
-            int[] d = dense[r];
-            if (d != null) {
+            Packed p = packed[r];
+            if (p != null) {
                 int i = (int) (lba & regionMask);
-                int old = d[i];
-                if (old == 0) {
+                long old = p.get(i);
+                if (old == NOT_MAPPED) {
                     total++;
                     counts[r]++;
                     denseMappings++;
                 }
-                INTS.setRelease(d, i, (int) (spare + 1));
-                return decode(old);
+                SLOTS.setRelease(packed, r, p.with(i, (int) spare));
+                return old;
             }
             long old = counted(inner.put(lba, spare));
             if (old == NOT_MAPPED && ++counts[r] >= moveInAt && denseAllowed) {
@@ -240,8 +352,8 @@ public final class DenseRegionTable implements RemapTable {
                 return uncounted(inner.remove(lba));
             }
             int r = (int) (lba >>> shift);
-            int[] d = dense[r];
-            if (d == null) {
+            Packed p = packed[r];
+            if (p == null) {
                 long old = uncounted(inner.remove(lba));
                 if (old != NOT_MAPPED) {
                     counts[r]--;
@@ -249,63 +361,68 @@ public final class DenseRegionTable implements RemapTable {
                 return old;
             }
             int i = (int) (lba & regionMask);
-            int old = d[i];
-            if (old != 0) {
-                INTS.setRelease(d, i, 0);
+            long old = p.get(i);
+            if (old != NOT_MAPPED) {
+                Packed q = p.without(i);
+                SLOTS.setRelease(packed, r, q);
                 total--;
                 counts[r]--;
                 denseMappings--;
                 if (counts[r] < moveOutBelow) {
-                    moveOut(r, d);
+                    moveOut(r, q);
                 }
             }
-            return decode(old);
+            return old;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Moves region {@code r}'s mappings from the hash into a new array (caller holds the lock). */
+    /** Moves region {@code r}'s mappings from the hash into a new packed array (caller holds the lock). */
     private void moveIn(int r) {
         long base = (long) r << shift;
         int length = (int) Math.min(1L << shift, dataBlocks - base);
-        int[] d = new int[length];
-        int found = 0;
+        long[] bits = new long[(length + 63) >>> 6];
+        int[] found = new int[counts[r]];
+        int n = 0;
         for (int i = 0; i < length; i++) {
             long s = inner.get(base + i);
             if (s != NOT_MAPPED) {
                 if (s >= Integer.MAX_VALUE - 1) {
                     return; // an index beyond an int: this region stays in the hash
                 }
-                d[i] = (int) (s + 1);
-                found++;
+                if (n == found.length) {
+                    found = Arrays.copyOf(found, n * 2 + 1);
+                }
+                bits[i >>> 6] |= 1L << i;
+                found[n++] = (int) s;
             }
         }
+        Packed p = new Packed(bits, n == found.length ? found : Arrays.copyOf(found, n));
         moves++;
-        SLOTS.setRelease(dense, r, d);
-        denseMappings += found;
+        SLOTS.setRelease(packed, r, p);
+        denseMappings += n;
         for (int i = 0; i < length; i++) {
-            if (d[i] != 0) {
+            if (p.has(i)) {
                 inner.remove(base + i);
             }
         }
-        counts[r] = found;
+        counts[r] = n;
         regionsMovedIn++;
         moves++;
     }
 
-    /** Moves region {@code r}'s mappings back into the hash and drops its array (caller holds the lock). */
-    private void moveOut(int r, int[] d) {
+    /** Moves region {@code r}'s mappings back into the hash and drops its packed array (caller holds the lock). */
+    private void moveOut(int r, Packed p) {
         long base = (long) r << shift;
-        int moved = 0;
         moves++;
-        for (int i = 0; i < d.length; i++) {
-            if (d[i] != 0) {
-                inner.put(base + i, d[i] - 1L);
-                moved++;
-            }
+        int[] offsets = new int[p.count()];
+        long[] spares = new long[p.count()];
+        int moved = p.collect(0, p.bits.length << 6, 0, offsets, spares, 0);
+        for (int k = 0; k < moved; k++) {
+            inner.put(base + offsets[k], spares[k]);
         }
-        SLOTS.setRelease(dense, r, null); // the array stays intact for readers still holding it
+        SLOTS.setRelease(packed, r, null); // the array stays intact for readers still holding it
         denseMappings -= moved;
         regionsMovedOut++;
         moves++;
@@ -349,16 +466,17 @@ public final class DenseRegionTable implements RemapTable {
         lock.lock();
         try {
             inner.forEach(action);
-            for (int r = 0; r < dense.length; r++) {
-                int[] d = dense[r];
-                if (d == null) {
+            for (int r = 0; r < packed.length; r++) {
+                Packed p = packed[r];
+                if (p == null) {
                     continue;
                 }
+                int[] offsets = new int[p.count()];
+                long[] spares = new long[p.count()];
+                int n = p.collect(0, p.bits.length << 6, 0, offsets, spares, 0);
                 long base = (long) r << shift;
-                for (int i = 0; i < d.length; i++) {
-                    if (d[i] != 0) {
-                        action.accept(base + i, d[i] - 1L);
-                    }
+                for (int k = 0; k < n; k++) {
+                    action.accept(base + offsets[k], spares[k]);
                 }
             }
         } finally {
@@ -376,13 +494,13 @@ public final class DenseRegionTable implements RemapTable {
         return 1L << shift;
     }
 
-    /** Regions whose mappings are held in arrays now. */
+    /** Regions whose mappings are held in packed arrays now. */
     public int denseRegions() {
         lock.lock();
         try {
             int n = 0;
-            for (int[] d : dense) {
-                n += d == null ? 0 : 1;
+            for (Packed p : packed) {
+                n += p == null ? 0 : 1;
             }
             return n;
         } finally {
@@ -390,12 +508,12 @@ public final class DenseRegionTable implements RemapTable {
         }
     }
 
-    /** Mappings held in arrays now. */
+    /** Mappings held in packed arrays now. */
     public long denseMappings() {
         return denseMappings;
     }
 
-    /** Moves of a region into an array, and back into the hash, since construction. */
+    /** Moves of a region into a packed array, and back into the hash, since construction. */
     public long[] regionMoves() {
         lock.lock();
         try {
@@ -409,9 +527,9 @@ public final class DenseRegionTable implements RemapTable {
     public long memoryBytes() {
         lock.lock();
         try {
-            long bytes = Footprint.refArray(dense.length) + Footprint.intArray(counts.length);
-            for (int[] d : dense) {
-                bytes += d == null ? 0 : Footprint.intArray(d.length);
+            long bytes = Footprint.refArray(packed.length) + Footprint.intArray(counts.length);
+            for (Packed p : packed) {
+                bytes += p == null ? 0 : p.memoryBytes();
             }
             return bytes;
         } finally {
