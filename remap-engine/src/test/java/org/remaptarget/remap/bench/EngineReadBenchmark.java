@@ -80,7 +80,9 @@ public class EngineReadBenchmark {
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("remap-bench");
         Path file = dir.resolve("lun.img");
-        OpenOptions o = OpenOptions.defaults(tables()).withName("bench");
+        // -Dbench.spareCacheBytes=0 measures the engine without its spare cache
+        OpenOptions o = OpenOptions.defaults(tables()).withName("bench").withSpareCacheBytes(
+                Long.getLong("bench.spareCacheBytes", OpenOptions.DEFAULT_SPARE_CACHE_BYTES));
         boolean large = mode.endsWith("-1TiB");
         long dataBlocks = large ? LARGE_DATA_BLOCKS : DATA_BLOCKS;
         volume = RemapVolume.format(file, FormatOptions.of(BS, dataBlocks, SPARE_BLOCKS), o);

@@ -161,6 +161,31 @@ class CachingDeviceTest {
     }
 
     @Test
+    void aReadMissDoesNotTakeAnotherBlocksSlotButAWriteDoes() throws IOException {
+        Watched dev = new Watched(new MemoryBlockDevice(BS, 16));
+        dev.write(4, block(4), false);
+        CachingDevice c = new CachingDevice(dev, 0, 16, 4, 0); // reads never evict
+        c.write(0, block(0), false); // slot 0
+        assertEquals(block(4), read(c, 4, 1)); // slot 0 too: a miss, read from the device
+        assertEquals(block(4), read(c, 4, 1));
+        assertEquals(2, dev.reads.get(), "block 4 did not take block 0's slot");
+        assertEquals(block(0), read(c, 0, 1));
+        assertEquals(2, dev.reads.get(), "block 0 is still served from memory");
+        c.write(4, block(44), false); // a write takes the slot
+        assertEquals(block(44), read(c, 4, 1));
+        assertEquals(2, dev.reads.get());
+        assertEquals(block(0), read(c, 0, 1));
+        assertEquals(3, dev.reads.get(), "block 0 was evicted by the write");
+
+        Watched dev2 = new Watched(new MemoryBlockDevice(BS, 16));
+        CachingDevice always = new CachingDevice(dev2, 0, 16, 4, 1); // every miss evicts
+        always.write(0, block(0), false);
+        read(always, 4, 1);
+        read(always, 4, 1);
+        assertEquals(1, dev2.reads.get(), "with eviction on every miss, block 4 took the slot");
+    }
+
+    @Test
     void multiBlockReadsAreServedWhenEveryBlockIsCached() throws IOException {
         Watched dev = new Watched(new MemoryBlockDevice(BS, 400));
         CachingDevice c = new CachingDevice(dev, 0, 400, 256);
