@@ -164,7 +164,7 @@ class CachingDeviceTest {
     void aReadMissDoesNotTakeAnotherBlocksSlotButAWriteDoes() throws IOException {
         Watched dev = new Watched(new MemoryBlockDevice(BS, 16));
         dev.write(4, block(4), false);
-        CachingDevice c = new CachingDevice(dev, 0, 16, 4, 0); // reads never evict
+        CachingDevice c = new CachingDevice(dev, 0, 16, 4, n -> false); // reads never evict
         c.write(0, block(0), false); // slot 0
         assertEquals(block(4), read(c, 4, 1)); // slot 0 too: a miss, read from the device
         assertEquals(block(4), read(c, 4, 1));
@@ -178,11 +178,48 @@ class CachingDeviceTest {
         assertEquals(3, dev.reads.get(), "block 0 was evicted by the write");
 
         Watched dev2 = new Watched(new MemoryBlockDevice(BS, 16));
-        CachingDevice always = new CachingDevice(dev2, 0, 16, 4, 1); // every miss evicts
+        CachingDevice always = new CachingDevice(dev2, 0, 16, 4, n -> n == CachingDevice.READ_EVICTS_ONE_IN);
         always.write(0, block(0), false);
         read(always, 4, 1);
         read(always, 4, 1);
         assertEquals(1, dev2.reads.get(), "with eviction on every miss, block 4 took the slot");
+    }
+
+    @Test
+    void readsBypassTheCacheWhileItMissesAndComeBackWhenItWouldServeThem() throws IOException {
+        Watched dev = new Watched(new MemoryBlockDevice(BS, 64));
+        AtomicInteger draws = new AtomicInteger();
+        // deterministic sampling: windows checked at every lookup, one read in 16 sampled (and one eviction in 16)
+        CachingDevice c = new CachingDevice(dev, 0, 64, 4, n -> n == 64 || n == 16 && draws.incrementAndGet() % 16 == 0);
+        int reads = 0;
+        for (int i = 0; i < 3 * CachingDevice.WINDOW; i++) { // 16 blocks per slot in turn: mostly misses
+            read(c, i % 64, 1);
+            reads++;
+        }
+        assertTrue(c.hits() * 4 < c.misses(), c.hits() + " hits, " + c.misses() + " misses");
+        assertTrue(c.bypassingReads(), "a window of mostly misses turns the cache off for reads");
+        assertEquals(reads - c.hits(), dev.reads.get());
+        long lookups = c.hits() + c.misses();
+        for (int i = 0; i < 1600; i++) {
+            read(c, i % 64, 1);
+        }
+        long sampled = c.hits() + c.misses() - lookups;
+        assertTrue(sampled > 0 && sampled <= 1600 / 8, "only samples are looked up while bypassing: " + sampled);
+
+        c.write(5, block(5), false); // now a block that is read again and again is cached
+        int before = dev.reads.get();
+        int n = 0;
+        while (c.bypassingReads() && n < 40 * CachingDevice.WINDOW) {
+            assertEquals(block(5), read(c, 5, 1));
+            n++;
+        }
+        assertTrue(!c.bypassingReads(), "sampled hits turned reads back on after " + n + " reads");
+        int served = dev.reads.get();
+        assertTrue(served - before < n, "samples were served from memory meanwhile");
+        for (int i = 0; i < 100; i++) {
+            assertEquals(block(5), read(c, 5, 1));
+        }
+        assertEquals(served, dev.reads.get(), "every read of the cached block is a hit again");
     }
 
     @Test
