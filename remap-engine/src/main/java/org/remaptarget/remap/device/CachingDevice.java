@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.LongAdder;
  * an empty slot, but takes a slot holding another block only once in {@value #READ_EVICTS_ONE_IN} misses. When
  * more spares are read than the cache holds, it then keeps a slowly changing part of them and serves those,
  * instead of copying every miss into memory only to evict it at the next one. And when fewer than
- * {@value #BYPASS_BELOW_PERCENT}% of a window of {@value #WINDOW} lookups hit, reads bypass the cache but for one
- * in {@value #BYPASS_SAMPLES_ONE_IN}, which keep measuring; a window of those that hits enough turns it back on.
+ * {@value #BYPASS_BELOW_PERCENT}% of a window of {@value #WINDOW} lookups hit (misses into empty slots not counted:
+ * they warm a cold cache), reads bypass the cache but for one in {@value #BYPASS_SAMPLES_ONE_IN}, which keep
+ * measuring; a window of those that hits enough turns it back on.
  * (In the engine's stress benchmark, random reads over four times as many spares as slots, a cache that evicted on
  * every miss made reads 22% slower than no cache; with both rules, ~2%.)
  *
@@ -92,12 +93,14 @@ public final class CachingDevice implements BlockDevice {
     private final AtomicBoolean reconsidering = new AtomicBoolean();
     /** Whether reads pass the cache by (but for samples): set when a window's hits fall below its threshold. */
     private volatile boolean bypassReads;
-    /** Hits and misses counted when the current window began (written by the thread deciding the last window). */
+    /** Hits and conflicts counted when the current window began (written by the thread deciding the last window). */
     private long windowHits;
-    private long windowMisses;
+    private long windowConflicts;
     private final AtomicReferenceArray<Chunk> chunks;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    /** Blocks of misses whose slot held another block (misses into empty slots only fill a cold cache). */
+    private final LongAdder conflicts = new LongAdder();
 
     /**
      * @param inner       the device (owned: closed with this one)
@@ -359,8 +362,11 @@ public final class CachingDevice implements BlockDevice {
             return NO_FILL;
         }
         long t = c.tag(k);
-        if (t != 0 && t != tag(lba) && !evictOnRead()) {
-            return NO_FILL;
+        if (t != 0 && t != tag(lba)) {
+            conflicts.increment();
+            if (!evictOnRead()) {
+                return NO_FILL;
+            }
         }
         return s;
     }
@@ -371,7 +377,8 @@ public final class CachingDevice implements BlockDevice {
 
     /**
      * Once a window of {@link #WINDOW} lookups is complete, decides from its share of hits whether reads bypass the
-     * cache from now on (one thread decides; the counts are sums, so a window spans whatever the threads did).
+     * cache from now on (one thread decides; the counts are sums, so a window spans whatever the threads did). Only
+     * hits and misses into slots held by other blocks count: a cold cache filling empty slots is not turned off.
      */
     private void reconsider() {
         if (!chance.oneIn(CHECK_ONE_IN) || !reconsidering.compareAndSet(false, true)) {
@@ -379,13 +386,13 @@ public final class CachingDevice implements BlockDevice {
         }
         try {
             long h = hits.sum();
-            long m = misses.sum();
+            long m = conflicts.sum();
             long dh = h - windowHits;
-            long dm = m - windowMisses;
+            long dm = m - windowConflicts;
             if (dh + dm >= WINDOW) {
                 bypassReads = dh * 100 < (dh + dm) * BYPASS_BELOW_PERCENT;
                 windowHits = h;
-                windowMisses = m;
+                windowConflicts = m;
             }
         } finally {
             reconsidering.set(false);

@@ -223,6 +223,22 @@ class CachingDeviceTest {
     }
 
     @Test
+    void aColdCacheFillingEmptySlotsKeepsServingReads() throws IOException {
+        Watched dev = new Watched(new MemoryBlockDevice(BS, 8192));
+        CachingDevice c = new CachingDevice(dev, 0, 8192, 4096, n -> n == 64); // every lookup checks its window
+        for (int b = 0; b < 3000; b++) {
+            read(c, b, 1); // all misses, each into an empty slot
+        }
+        assertEquals(3000, c.misses());
+        assertTrue(!c.bypassingReads(), "misses into empty slots do not turn the cache off");
+        for (int b = 0; b < 3000; b++) {
+            read(c, b, 1);
+        }
+        assertEquals(3000, c.hits());
+        assertEquals(3000, dev.reads.get());
+    }
+
+    @Test
     void multiBlockReadsAreServedWhenEveryBlockIsCached() throws IOException {
         Watched dev = new Watched(new MemoryBlockDevice(BS, 400));
         CachingDevice c = new CachingDevice(dev, 0, 400, 256);
