@@ -202,11 +202,8 @@ public final class CachingDevice implements BlockDevice {
     public void read(long lba, ByteBuffer dst) throws IOException {
         int n = blocksIn(dst);
         checkRange(lba, n);
-        if (n > MAX_CACHED_BLOCKS || lba < from || lba + n > end) {
-            inner.read(lba, dst);
-            return;
-        }
-        if (bypassReads && !chance.oneIn(BYPASS_SAMPLES_ONE_IN)) {
+        if (n > MAX_CACHED_BLOCKS || lba < from || lba + n > end
+                || bypassReads && !chance.oneIn(BYPASS_SAMPLES_ONE_IN)) {
             inner.read(lba, dst);
             return;
         }

@@ -138,10 +138,6 @@ public final class DenseRegionTable implements RemapTable {
             this.spares = spares;
         }
 
-        static Packed empty(int blocks) {
-            return new Packed(new long[(blocks + 63) >>> 6], new int[0]);
-        }
-
         /** Index in {@code spares} of offset {@code i} (mapped or where it would go). */
         int rank(int i) {
             return before[i >>> 6] + Long.bitCount(bits[i >>> 6] & ((1L << i) - 1));
@@ -213,6 +209,16 @@ public final class DenseRegionTable implements RemapTable {
                 }
             }
             return at;
+        }
+
+        /** Gives every mapping of the region, in LBA order, to {@code action} as {@code (base + offset, spare)}. */
+        void forEach(long base, EntryConsumer action) {
+            int r = 0;
+            for (int w = 0; w < bits.length; w++) {
+                for (long word = bits[w]; word != 0; word &= word - 1) {
+                    action.accept(base + (w << 6) + Long.numberOfTrailingZeros(word), spares[r++]);
+                }
+            }
         }
 
         long memoryBytes() {
@@ -416,14 +422,9 @@ public final class DenseRegionTable implements RemapTable {
     private void moveOut(int r, Packed p) {
         long base = (long) r << shift;
         moves++;
-        int[] offsets = new int[p.count()];
-        long[] spares = new long[p.count()];
-        int moved = p.collect(0, p.bits.length << 6, 0, offsets, spares, 0);
-        for (int k = 0; k < moved; k++) {
-            inner.put(base + offsets[k], spares[k]);
-        }
+        p.forEach(base, inner::put);
         SLOTS.setRelease(packed, r, null); // the array stays intact for readers still holding it
-        denseMappings -= moved;
+        denseMappings -= p.count();
         regionsMovedOut++;
         moves++;
     }
@@ -468,15 +469,8 @@ public final class DenseRegionTable implements RemapTable {
             inner.forEach(action);
             for (int r = 0; r < packed.length; r++) {
                 Packed p = packed[r];
-                if (p == null) {
-                    continue;
-                }
-                int[] offsets = new int[p.count()];
-                long[] spares = new long[p.count()];
-                int n = p.collect(0, p.bits.length << 6, 0, offsets, spares, 0);
-                long base = (long) r << shift;
-                for (int k = 0; k < n; k++) {
-                    action.accept(base + offsets[k], spares[k]);
+                if (p != null) {
+                    p.forEach((long) r << shift, action);
                 }
             }
         } finally {
